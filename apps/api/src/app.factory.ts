@@ -1,0 +1,46 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import { AppModule, type AppOverrides } from './app.module.js';
+import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { portalStatic } from './common/portal-static.js';
+import { jsonBody } from './common/json-body.js';
+import { apiValidationPipe } from './common/validation.js';
+import { xsrfMiddleware } from './common/xsrf.middleware.js';
+import type { AppConfig } from './config/app-config.js';
+
+export interface CreateAppOptions extends AppOverrides {
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** Builds the whole HTTP application (not yet listening): used by main.ts and by tests. */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
+    bodyParser: false,
+    logger: options.logger ?? ['log', 'warn', 'error'],
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(cookieParser());
+  app.use(xsrfMiddleware(config.cookieSecure));
+  app.use(jsonBody());
+  app.setGlobalPrefix('api');
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.useGlobalPipes(apiValidationPipe());
+  app.enableShutdownHooks();
+
+  const openApi = new DocumentBuilder()
+    .setTitle('feedpass API')
+    .setDescription('The portal API of feedpass (SPEC.md section 7). Errors are {statusCode, code, message}.')
+    .setVersion('1')
+    .addCookieAuth('fp_session')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
+
+  if (config.portalDir) app.use(portalStatic(config.portalDir));
+  await app.init();
+  return app;
+}

@@ -1,0 +1,43 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { ormConfig } from '@feedpass/domain';
+import { AuthModule } from './auth/auth.module.js';
+import { Clock } from './common/clock.js';
+import { CommonModule } from './common/common.module.js';
+import { APP_CONFIG, type AppConfig } from './config/app-config.js';
+import { DemoSeed } from './dev/demo-seed.js';
+import { HealthModule } from './health/health.module.js';
+import { HistoryModule } from './history/history.module.js';
+import { UsersModule } from './users/users.module.js';
+
+export interface AppOverrides {
+  /** Tests pass a FixedClock to move time. */
+  clock?: Clock;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: Clock, useValue: overrides.clock ?? new Clock() },
+    ];
+    return {
+      module: AppModule,
+      imports: [
+        CommonModule.with(providers),
+        MikroOrmModule.forRoot({
+          ...ormConfig({ clientUrl: config.databaseUrl }),
+          driver: PostgreSqlDriver,
+          registerRequestContext: true,
+        }),
+        AuthModule,
+        HistoryModule,
+        UsersModule,
+        HealthModule,
+      ],
+      providers: [DemoSeed],
+    };
+  }
+}

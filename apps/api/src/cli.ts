@@ -1,0 +1,122 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { NestFactory } from '@nestjs/core';
+import { Tenant } from '@feedpass/domain';
+import { ROLES, type Role } from '@feedpass/contracts';
+import { parseArgs } from 'node:util';
+import { createInterface } from 'node:readline';
+import { AppModule } from './app.module.js';
+import { loadConfig } from './config/app-config.js';
+import { migrate } from './database/database.js';
+import { runInContext } from './database/run-in-context.js';
+import { DemoSeed } from './dev/demo-seed.js';
+import { UsersService } from './users/users.service.js';
+
+const HELP = `feedpass command line (configured like the server: DATABASE_URL, NODE_ENV, ...)
+
+  npm run cli -- migrate                       apply pending database migrations
+  npm run cli -- migration:create [--initial]  write a migration for entity changes (development)
+  npm run cli -- tenant:create --name <name>   create a tenant; prints its id
+  npm run cli -- user:create --tenant <name> --username <u> --email <e>
+                 --display-name <n> [--role user|admin] [--time-zone <IANA zone>]
+                                               create a user; the password comes from the
+                                               FEEDPASS_PASSWORD environment variable or stdin,
+                                               never from an argument
+  npm run cli -- seed:demo                     create the demo tenant (refused in production)
+`;
+
+async function readPassword(env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.FEEDPASS_PASSWORD) return env.FEEDPASS_PASSWORD;
+  if (process.stdin.isTTY) process.stderr.write('Password (input hidden): ');
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  for await (const line of rl) {
+    rl.close();
+    if (process.stdin.isTTY) process.stderr.write('\n');
+    return line.replace(/\r$/, '');
+  }
+  throw new Error('No password given: set FEEDPASS_PASSWORD or pipe it on stdin');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      name: { type: 'string' },
+      tenant: { type: 'string' },
+      username: { type: 'string' },
+      email: { type: 'string' },
+      'display-name': { type: 'string' },
+      role: { type: 'string', default: 'user' },
+      'time-zone': { type: 'string', default: 'UTC' },
+      initial: { type: 'boolean', default: false },
+    },
+  });
+  const config = { ...loadConfig(), migrateOnBoot: false, portalDir: null };
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['warn', 'error'] });
+  const orm = app.get(MikroORM);
+  try {
+    switch (command) {
+      case 'migrate': {
+        const applied = await migrate(orm);
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+        break;
+      }
+      case 'migration:create': {
+        const result = await orm.migrator.create(undefined, false, values.initial);
+        console.log(result.fileName ? `Wrote ${result.fileName}; add it to libs/domain/src/migrations/index.ts` : 'No changes.');
+        break;
+      }
+      case 'tenant:create': {
+        if (!values.name) throw new Error('--name is required');
+        const tenant = await runInContext(orm, async () => {
+          const t = orm.em.create(Tenant, { name: values.name! });
+          await orm.em.flush();
+          return t;
+        });
+        console.log(`Created tenant "${tenant.name}" (${tenant.id})`);
+        break;
+      }
+      case 'user:create': {
+        const missing = ['tenant', 'username', 'email', 'display-name'].filter((k) => !values[k as keyof typeof values]);
+        if (missing.length) throw new Error(`Missing --${missing.join(', --')}`);
+        if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+        const password = await readPassword(process.env);
+        const user = await runInContext(orm, async () => {
+          const tenant = await orm.em.findOne(Tenant, { name: values.tenant! });
+          if (!tenant) throw new Error(`No tenant named "${values.tenant}"`);
+          return app.get(UsersService).create(
+            { tenantId: tenant.id, userId: null },
+            {
+              username: values.username!,
+              email: values.email!,
+              displayName: values['display-name']!,
+              role: values.role as Role,
+              timeZone: values['time-zone'],
+              password,
+            },
+          );
+        });
+        console.log(`Created ${user.role} "${user.username}" (${user.id})`);
+        break;
+      }
+      case 'seed:demo':
+        await runInContext(orm, () => app.get(DemoSeed).run());
+        console.log('The demo tenant is ready.');
+        break;
+      default:
+        throw new Error(`Unknown command "${command}"\n\n${HELP}`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const e = error as { message?: string; getResponse?: () => unknown };
+  console.error(e.getResponse ? JSON.stringify(e.getResponse()) : (e.message ?? String(error)));
+  process.exit(1);
+});

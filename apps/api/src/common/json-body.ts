@@ -1,0 +1,48 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { ApiError } from '@feedpass/contracts';
+
+export const JSON_BODY_LIMIT = '100kb';
+
+const POISON_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first prototype-pollution key anywhere in a parsed body, if any. */
+function poisonKey(value: unknown, depth = 0): string | null {
+  if (depth > 64 || typeof value !== 'object' || value === null) return null;
+  for (const key of Object.keys(value)) {
+    if (POISON_KEYS.has(key)) return key;
+    const found = poisonKey((value as Record<string, unknown>)[key], depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function reply(res: Response, code: ApiError['code'], message: string): void {
+  res.status(400).json({ statusCode: 400, code, message } satisfies ApiError);
+}
+
+/**
+ * JSON bodies: at most 100 kB, and always an object. Unreadable input is bad input, so
+ * it is answered `400` with its own code (oversized bodies included, as the API promises
+ * a 400 for every malformed request) before any route sees it.
+ */
+export function jsonBody() {
+  return [
+    express.json({ limit: JSON_BODY_LIMIT, strict: true }),
+    (error: { type?: string } | undefined, _req: Request, res: Response, next: NextFunction) => {
+      if (!error) return next();
+      if (error.type === 'entity.too.large') return reply(res, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT}`);
+      if (error.type === 'entity.parse.failed') return reply(res, 'malformed_json', 'The request body is not valid JSON');
+      if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported')
+        return reply(res, 'bad_request', 'The request body must be UTF-8 JSON');
+      return reply(res, 'bad_request', 'The request body could not be read');
+    },
+    (req: Request, res: Response, next: NextFunction) => {
+      if (req.is('application/json') && (Array.isArray(req.body) || typeof req.body !== 'object' || req.body === null)) {
+        return reply(res, 'validation_failed', 'The request body must be a JSON object');
+      }
+      const poison = poisonKey(req.body);
+      if (poison) return reply(res, 'validation_failed', `property ${poison} is not allowed`);
+      next();
+    },
+  ];
+}

@@ -1,0 +1,42 @@
+import { XSRF_COOKIE, XSRF_HEADER } from '@feedpass/contracts';
+import type { NextFunction, Request, Response } from 'express';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ApiException } from './api-exception.js';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function newXsrfToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function setXsrfCookie(res: Response, value: string, secure: boolean): void {
+  // Readable by the portal's script (Angular copies it into the header), so not httpOnly.
+  res.cookie(XSRF_COOKIE, value, { httpOnly: false, sameSite: 'lax', secure, path: '/' });
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Angular's double-submit XSRF defence (SPEC.md 7): hand out an `XSRF-TOKEN` cookie to
+ * any client lacking one, and refuse a state-changing `/api` request whose
+ * `X-XSRF-TOKEN` header does not match it.
+ */
+export function xsrfMiddleware(secureCookies: boolean) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const cookie: unknown = req.cookies?.[XSRF_COOKIE];
+    const hasCookie = typeof cookie === 'string' && cookie.length >= 16;
+    if (!hasCookie) setXsrfCookie(res, newXsrfToken(), secureCookies);
+    if (UNSAFE.has(req.method) && req.path.startsWith('/api/')) {
+      const header = req.get(XSRF_HEADER);
+      if (!hasCookie || !header || !same(header, cookie)) {
+        next(new ApiException(403, 'xsrf', 'Missing or mismatched XSRF token; reload the page and try again'));
+        return;
+      }
+    }
+    next();
+  };
+}

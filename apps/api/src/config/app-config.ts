@@ -1,0 +1,97 @@
+/**
+ * The whole configuration of the API, read from the environment once at boot
+ * (`loadConfig`) and injected as `AppConfig`; nothing else reads `process.env`.
+ */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string;
+  smtpUrl: string | null;
+  /** Base URL people reach the portal at; links in emails start with it. */
+  publicUrl: string;
+  /** Mark cookies `Secure` (default: when PUBLIC_URL is https). */
+  cookieSecure: boolean;
+  sessionIdleMinutes: number;
+  sessionMaxDays: number;
+  /** Folder of the built portal to serve at `/`, or null to serve none. */
+  portalDir: string | null;
+  /** Express `trust proxy` setting, for the client address behind a load balancer. */
+  trustProxy: string | false;
+  /** Development mode applies migrations and seeds the demo tenant at boot (SPEC.md 9). */
+  migrateOnBoot: boolean;
+  seedDemo: boolean;
+  logRequests: boolean;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function url(env: Env, name: string, fallback: string | null, protocols: string[]): string | null {
+  const raw = env[name] || fallback;
+  if (raw === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnvRaw = env.NODE_ENV || 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnvRaw}"`);
+  }
+  const nodeEnv = nodeEnvRaw as AppConfig['nodeEnv'];
+  const production = nodeEnv === 'production';
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const databaseUrl = url(env, 'DATABASE_URL', null, ['postgres:', 'postgresql:']);
+  if (!databaseUrl) throw new ConfigError('DATABASE_URL is required');
+  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!.replace(/\/+$/, '');
+  const seedDemo = flag(env, 'SEED_DEMO', !production);
+  if (seedDemo && production) {
+    throw new ConfigError('SEED_DEMO cannot be enabled with NODE_ENV=production');
+  }
+  return {
+    nodeEnv,
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    smtpUrl: url(env, 'SMTP_URL', null, ['smtp:', 'smtps:']),
+    publicUrl,
+    cookieSecure: flag(env, 'COOKIE_SECURE', publicUrl.startsWith('https:')),
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 12 * 60, 5, 7 * 24 * 60),
+    sessionMaxDays: integer(env, 'SESSION_MAX_DAYS', 7, 1, 90),
+    portalDir: env.PORTAL_DIR === '' ? null : (env.PORTAL_DIR ?? 'dist/portal/browser'),
+    trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY : false,
+    migrateOnBoot: flag(env, 'MIGRATE_ON_BOOT', !production),
+    seedDemo,
+    logRequests: flag(env, 'LOG_REQUESTS', nodeEnv !== 'test'),
+  };
+}

@@ -1,0 +1,50 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from '@mikro-orm/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Role } from '@feedpass/contracts';
+import { Tenant, User } from '@feedpass/domain';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { UsersService } from '../users/users.service.js';
+
+export const DEMO_TENANT = 'Demo';
+export const DEMO_PASSWORD = 'feedpass-demo';
+export const DEMO_USERS: { username: string; displayName: string; role: Role }[] = [
+  { username: 'demo-admin', displayName: 'Demo Admin', role: 'admin' },
+  { username: 'demo-user', displayName: 'Demo User', role: 'user' },
+];
+
+/**
+ * The demo tenant of SPEC.md section 9. Idempotent: creates only what is missing, never
+ * changes what exists. Refuses to run in production.
+ */
+@Injectable()
+export class DemoSeed {
+  private readonly logger = new Logger('DemoSeed');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly users: UsersService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async run(): Promise<void> {
+    if (this.config.nodeEnv === 'production') {
+      throw new Error('The demo seed refuses to run with NODE_ENV=production');
+    }
+    let tenant = await this.em.findOne(Tenant, { name: DEMO_TENANT });
+    if (!tenant) {
+      tenant = this.em.create(Tenant, { name: DEMO_TENANT });
+      await this.em.flush();
+      this.logger.log(`Created the ${DEMO_TENANT} tenant`);
+    }
+    for (const demo of DEMO_USERS) {
+      const exists = await this.em.count(User, { [sql.lower('username')]: demo.username });
+      if (exists) continue;
+      await this.users.create(
+        { tenantId: tenant.id, userId: null },
+        { ...demo, email: `${demo.username}@demo.feedpass.test`, password: DEMO_PASSWORD, timeZone: 'UTC' },
+      );
+      this.logger.log(`Created demo sign-in ${demo.username}`);
+    }
+  }
+}

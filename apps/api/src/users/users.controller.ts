@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import type { UserList, UserSummary } from '@feedpass/contracts';
+import type { AuthContext } from '../auth/auth-context.js';
+import { Auth, Authenticated } from '../auth/authenticated.decorator.js';
+import { notFound } from '../common/api-exception.js';
+import { CreateUserDto } from './dto/create-user.dto.js';
+import { actorOf, UsersService } from './users.service.js';
+
+/** A malformed id cannot name a user of the caller's tenant: the same `404` as any other. */
+const UserId = new ParseUUIDPipe({ exceptionFactory: () => notFound('User') });
+
+@ApiTags('admin: users')
+@Controller('admin/users')
+@Authenticated({ admin: true })
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  list(@Auth() auth: AuthContext): Promise<UserList> {
+    return this.users.list(actorOf(auth));
+  }
+
+  @Post()
+  @ApiConflictResponse({ description: '`username_taken`' })
+  create(@Auth() auth: AuthContext, @Body() dto: CreateUserDto): Promise<UserSummary> {
+    return this.users.create(actorOf(auth), dto);
+  }
+
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  @ApiNotFoundResponse({ description: 'No such user in your tenant' })
+  deactivate(@Auth() auth: AuthContext, @Param('id', UserId) id: string): Promise<UserSummary> {
+    return this.users.deactivate(actorOf(auth), id);
+  }
+
+  @Post(':id/reactivate')
+  @HttpCode(200)
+  @ApiNotFoundResponse({ description: 'No such user in your tenant' })
+  reactivate(@Auth() auth: AuthContext, @Param('id', UserId) id: string): Promise<UserSummary> {
+    return this.users.reactivate(actorOf(auth), id);
+  }
+}

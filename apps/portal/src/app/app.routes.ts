@@ -1,0 +1,28 @@
+import { Routes } from '@angular/router';
+import { adminGuard, authGuard, guestGuard } from './core/auth.guards';
+
+export const routes: Routes = [
+  { path: 'login', canActivate: [guestGuard], loadChildren: () => import('./login/login.routes') },
+  {
+    path: '',
+    canActivate: [authGuard],
+    loadComponent: () => import('./layout/shell.component').then((m) => m.ShellComponent),
+    children: [
+      { path: '', pathMatch: 'full', redirectTo: 'tokens' },
+      { path: 'tokens', loadChildren: () => import('./tokens/tokens.routes') },
+      { path: 'data-sources', loadChildren: () => import('./data-sources/data-sources.routes') },
+      { path: 'history', loadChildren: () => import('./history/history.routes') },
+      {
+        path: 'admin',
+        canActivate: [adminGuard],
+        children: [
+          { path: '', pathMatch: 'full', redirectTo: 'users' },
+          { path: 'policy', loadChildren: () => import('./admin/policy/policy.routes') },
+          { path: 'users', loadChildren: () => import('./admin/users/users.routes') },
+          { path: 'inventory', loadChildren: () => import('./admin/inventory/inventory.routes') },
+        ],
+      },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

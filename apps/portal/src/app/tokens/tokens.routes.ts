@@ -1,0 +1,3 @@
+import { comingSoonRoutes } from '../shared/coming-soon.page';
+
+export default comingSoonRoutes('Access Tokens');

@@ -1,0 +1,40 @@
+import type { CurrentUser, UserSummary } from '@feedpass/contracts';
+
+/** Fixtures shared by the specs. */
+export const ADMIN: CurrentUser = {
+  id: 'u-admin',
+  username: 'demo-admin',
+  email: 'admin@example.com',
+  displayName: 'Ada Admin',
+  role: 'admin',
+  timeZone: 'Asia/Tokyo',
+  tenant: { id: 't1', name: 'Demo' },
+};
+
+export const USER: CurrentUser = {
+  ...ADMIN,
+  id: 'u-user',
+  username: 'demo-user',
+  email: 'user@example.com',
+  displayName: 'Uma User',
+  role: 'user',
+};
+
+export function summary(user: CurrentUser, extra: Partial<UserSummary> = {}): UserSummary {
+  const { tenant: _tenant, ...rest } = user;
+  return {
+    ...rest,
+    status: 'active',
+    createdAt: '2024-01-01T23:30:00Z',
+    deactivatedAt: null,
+    ...extra,
+  };
+}
+
+/** Arguments for `TestRequest.flush` that answer like the API's error filter. */
+export function apiError(statusCode: number, code: string, message: string) {
+  return [
+    { statusCode, code, message },
+    { status: statusCode, statusText: code },
+  ] as const;
+}

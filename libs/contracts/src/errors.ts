@@ -1,0 +1,29 @@
+/** Every error response of `/api` has this shape (SPEC.md section 7). */
+export interface ApiError {
+  statusCode: number;
+  /** Stable, snake_case, safe to switch on. */
+  code: ErrorCode;
+  /** Human-readable; says what is wrong. */
+  message: string;
+}
+
+export const ERROR_CODES = [
+  'bad_request',
+  'validation_failed',
+  'malformed_json',
+  'payload_too_large',
+  'unsupported_media_type',
+  'invalid_credentials',
+  'account_deactivated',
+  'unauthenticated',
+  'forbidden',
+  'xsrf',
+  'not_found',
+  'too_many_requests',
+  'username_taken',
+  'cannot_deactivate_self',
+  'internal_error',
+  'service_unavailable',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];

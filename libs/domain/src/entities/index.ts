@@ -1,0 +1,13 @@
+export * from './base.js';
+export * from './tenant.entity.js';
+export * from './user.entity.js';
+export * from './session.entity.js';
+export * from './history-event.entity.js';
+
+import { HistoryEvent } from './history-event.entity.js';
+import { Session } from './session.entity.js';
+import { Tenant } from './tenant.entity.js';
+import { User } from './user.entity.js';
+
+/** Every entity of the one domain, for the ORM configuration. */
+export const ENTITIES = [Tenant, User, Session, HistoryEvent];

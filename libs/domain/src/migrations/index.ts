@@ -1,0 +1,10 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125135651 } from './Migration20261125135651.js';
+
+/**
+ * Every migration, in order. `npm run migration:create` writes a new file here; add it to
+ * this list (bundled, so the list works the same from dist/, jest and the CLI).
+ */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261125135651', class: Migration20261125135651 },
+];
