@@ -1,0 +1,10 @@
+// `npm test` runs every project: unit specs, database/HTTP end-to-end specs, the portal's
+// component specs and the real-browser specs.
+module.exports = {
+  projects: [
+    '<rootDir>/apps/api/jest.config.cjs',
+    '<rootDir>/test/jest.e2e.config.cjs',
+    '<rootDir>/apps/portal/jest.config.cjs',
+    '<rootDir>/test/jest.browser.config.cjs',
+  ],
+};

@@ -1,0 +1,90 @@
+// `npm start`: the whole product on embedded defaults (SPEC.md section 9).
+// Builds what is stale, starts a local PostgreSQL in .data/ unless DATABASE_URL is set,
+// a maildev mail sink unless SMTP_URL is set, then the API (which migrates and seeds the
+// demo tenant in development mode) serving the portal at /.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startEmbeddedPostgres } from './embedded-postgres.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const env = process.env;
+const production = env.NODE_ENV === 'production';
+const stoppers = [];
+
+function newestMtime(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+function build() {
+  const run = (args) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
+  run(['scripts/build-api.mjs']);
+  const index = join(root, 'dist/portal/browser/index.html');
+  const sources = ['apps/portal', 'libs/contracts/src', 'angular.json'].map((p) => join(root, p));
+  if (!existsSync(index) || Math.max(...sources.map(newestMtime)) > statSync(index).mtimeMs) {
+    console.log('Building the portal (first start, or it changed) ...');
+    run([join(root, 'node_modules/@angular/cli/bin/ng.js'), 'build', 'portal']);
+  }
+}
+
+async function startMailSink() {
+  const { MailDev } = await import('maildev');
+  const smtp = Number(env.MAILDEV_SMTP_PORT || 1025);
+  const web = Number(env.MAILDEV_WEB_PORT || 1080);
+  const maildev = new MailDev({ smtp, web, ip: '127.0.0.1', webIp: '127.0.0.1', silent: true, mailDirectory: join(root, '.data/mail') });
+  await maildev.start();
+  stoppers.push(() => maildev.stop());
+  return { smtpUrl: `smtp://127.0.0.1:${smtp}`, webUrl: `http://localhost:${web}/` };
+}
+
+async function main() {
+  build();
+  let mailWeb = null;
+  if (!env.DATABASE_URL && !production) {
+    const port = Number(env.EMBEDDED_PG_PORT || 54329);
+    console.log(`Starting the embedded PostgreSQL in .data/postgres (port ${port}) ...`);
+    const server = await startEmbeddedPostgres({ dir: join(root, '.data/postgres'), port });
+    stoppers.push(() => server.stop());
+    env.DATABASE_URL = server.url;
+  }
+  if (!env.SMTP_URL && !production) {
+    const sink = await startMailSink();
+    env.SMTP_URL = sink.smtpUrl;
+    mailWeb = sink.webUrl;
+  }
+  const { bootstrap } = await import('../dist/apps/api/src/main.js');
+  const { loadConfig } = await import('../dist/apps/api/src/config/app-config.js');
+  const config = loadConfig(env);
+  const app = await bootstrap(config);
+  stoppers.unshift(() => app.close());
+
+  const line = '─'.repeat(64);
+  console.log(`\n${line}\n feedpass is running\n`);
+  console.log(` Portal       ${config.publicUrl}/`);
+  console.log(` API docs     ${config.publicUrl}/api/docs`);
+  console.log(` Health       ${config.publicUrl}/api/health`);
+  if (mailWeb) console.log(` Mail sink    ${mailWeb}  (every email feedpass sends lands here)`);
+  if (config.seedDemo) {
+    console.log(`\n Demo sign-ins (tenant "Demo"), password feedpass-demo:`);
+    console.log(`   demo-admin   tenant admin`);
+    console.log(`   demo-user    user`);
+  }
+  console.log(`\n Ctrl+C stops everything; data stays in .data/ for the next start.\n${line}\n`);
+}
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const fn of stoppers) await Promise.resolve().then(fn).catch((e) => console.error(String(e)));
+  process.exit(code);
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+main().catch(async (error) => {
+  console.error(`\nfeedpass could not start: ${error?.message ?? error}`);
+  await stop(1);
+});

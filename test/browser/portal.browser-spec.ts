@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { seedTenant, startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
+
+const PORTAL_DIR = resolve(__dirname, '../../dist/portal/browser');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Debian's Chromium, never a downloaded browser (../shared/STACK.md). Playwright gives
+ * each launch a fresh, empty profile of its own.
+ */
+async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+describe('portal in a real browser', () => {
+  let test: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(join(PORTAL_DIR, 'index.html'))) {
+      throw new Error(`The portal is not built (${PORTAL_DIR}); npm test builds it first`);
+    }
+    test = await startTestApp({ PORTAL_DIR });
+    await seedTenant(test, 'Acme', [{ username: 'ada', role: 'admin' }, { username: 'bob' }]);
+    await seedTenant(test, 'Rival', [{ username: 'eve', role: 'admin' }]);
+    browser = await launchChromium();
+    page = await browser.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await test?.close();
+  });
+
+  it('sends a visitor to sign in, and refuses a wrong password', async () => {
+    await page.goto(`${test.baseUrl}/admin/users`);
+    await page.getByLabel('Username').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    await page.getByLabel('Username').fill('ada');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Wrong username or password').waitFor();
+  });
+
+  it('signs the admin in and shows the tenant’s users, not another tenant’s', async () => {
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Users' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/users');
+
+    const table = page.getByRole('table');
+    await table.getByRole('cell', { name: 'bob@example.test' }).waitFor();
+    expect(await table.getByRole('cell', { name: 'eve@example.test' }).count()).toBe(0);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Token Inventory' }).waitFor();
+  });
+
+  it('creates a user through the dialog, who can then sign in', async () => {
+    await page.getByRole('button', { name: 'Create user' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Username').fill('carol');
+    await dialog.getByLabel('Display name').fill('Carol Jones');
+    await dialog.getByLabel('Email').fill('carol@example.test');
+    await dialog.getByLabel('Password').fill('carols-long-password');
+    await dialog.getByRole('button', { name: 'Create user' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('table').getByText('carol', { exact: true }).waitFor();
+
+    const signIn = await fetch(`${test.baseUrl}/api/health`).then(async (health) => {
+      const xsrf = /XSRF-TOKEN=([^;]+)/.exec(health.headers.get('set-cookie') ?? '')![1];
+      return fetch(`${test.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `XSRF-TOKEN=${xsrf}`, 'x-xsrf-token': xsrf },
+        body: JSON.stringify({ username: 'carol', password: 'carols-long-password' }),
+      });
+    });
+    expect(signIn.status).toBe(200);
+  });
+
+  it('signs out, after which the pages need a sign-in again', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').waitFor();
+    await page.goto(`${test.baseUrl}/admin/users`);
+    await page.getByLabel('Username').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/login');
+  });
+
+  it('shows a non-admin no admin navigation', async () => {
+    await page.getByLabel('Username').fill('bob');
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Access Tokens' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+  });
+});

@@ -1,0 +1,48 @@
+import { SESSION_COOKIE, type ApiError } from '@feedpass/contracts';
+import { ApiClient, type ApiResponse } from './api-client';
+import type { TestApp } from './test-app';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+/** Raw SQL against the spec's own database (`?` placeholders), to check what was stored. */
+export function sql<T = Record<string, unknown>>(test: TestApp, query: string, params: unknown[] = []): Promise<T[]> {
+  return test.orm.em.getConnection().execute<T[]>(query, params, 'all');
+}
+
+export async function countRows(test: TestApp, table: 'app_user' | 'session' | 'history_event' | 'tenant'): Promise<number> {
+  const [row] = await sql<{ n: string | number }>(test, `select count(*) as n from "${table}"`);
+  return Number(row.n);
+}
+
+/** The `Set-Cookie` line a response sent for one cookie, if any. */
+export function setCookieLine(res: ApiResponse, name: string): string | undefined {
+  return res.headers.getSetCookie().find((line) => line.startsWith(`${name}=`));
+}
+
+/** A browser-like client signed in as `username` (the sign-in is asserted to succeed). */
+export async function signIn(test: TestApp, username: string, password: string): Promise<ApiClient> {
+  const client = new ApiClient(test.baseUrl);
+  const res = await client.login(username, password);
+  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${res.text}`);
+  return client;
+}
+
+/** A client that carries only the given session cookie: an old cookie replayed by hand. */
+export function withSessionCookie(test: TestApp, secret: string): ApiClient {
+  const client = new ApiClient(test.baseUrl);
+  client.cookies.set(SESSION_COOKIE, secret);
+  return client;
+}
+
+/** Asserts the `{statusCode, code, message}` error shape with a non-empty message. */
+export function expectApiError(res: ApiResponse, status: number, code: ApiError['code']): ApiError {
+  expect({ status: res.status, body: res.body }).toEqual({
+    status,
+    body: { statusCode: status, code, message: expect.any(String) },
+  });
+  const body = res.body as ApiError;
+  expect(body.message.length).toBeGreaterThan(0);
+  return body;
+}

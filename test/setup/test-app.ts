@@ -1,0 +1,74 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Role } from '@feedpass/contracts';
+import { Tenant } from '@feedpass/domain';
+import { createApp } from '../../apps/api/src/app.factory';
+import { FixedClock } from '../../apps/api/src/common/clock';
+import { loadConfig } from '../../apps/api/src/config/app-config';
+import { runInContext } from '../../apps/api/src/database/run-in-context';
+import { UsersService } from '../../apps/api/src/users/users.service';
+import { createTestDatabase } from './test-database';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  baseUrl: string;
+  databaseUrl: string;
+  clock: FixedClock;
+  orm: MikroORM;
+  close(): Promise<void>;
+}
+
+/** The real app on its own fresh database, listening on a free loopback port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    PORTAL_DIR: '',
+    SEED_DEMO: 'false',
+    MIGRATE_ON_BOOT: 'false',
+    ...env,
+  });
+  const clock = new FixedClock(new Date());
+  const app = await createApp(config, { clock, logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, baseUrl, databaseUrl, clock, orm: app.get(MikroORM), close: () => app.close() };
+}
+
+export interface SeededUser {
+  id: string;
+  username: string;
+  password: string;
+  role: Role;
+  tenantId: string;
+}
+
+export const TEST_PASSWORD = 'correct-horse-battery';
+
+/** Creates a tenant with the named users (through the real service: hashed, audited). */
+export async function seedTenant(
+  test: TestApp,
+  name: string,
+  users: { username: string; role?: Role }[],
+): Promise<{ tenantId: string; users: Record<string, SeededUser> }> {
+  return runInContext(test.orm, async () => {
+    const tenant = test.orm.em.create(Tenant, { name });
+    await test.orm.em.flush();
+    const created: Record<string, SeededUser> = {};
+    for (const u of users) {
+      const summary = await test.app.get(UsersService).create(
+        { tenantId: tenant.id, userId: null },
+        {
+          username: u.username,
+          email: `${u.username}@example.test`,
+          displayName: u.username,
+          role: u.role ?? 'user',
+          password: TEST_PASSWORD,
+        },
+      );
+      created[u.username] = { id: summary.id, username: summary.username, password: TEST_PASSWORD, role: summary.role, tenantId: tenant.id };
+    }
+    return { tenantId: tenant.id, users: created };
+  });
+}
