@@ -29,7 +29,7 @@ export function jsonBody() {
   return [
     express.json({ limit: JSON_BODY_LIMIT, strict: true }),
     (error: { type?: string } | undefined, _req: Request, res: Response, next: NextFunction) => {
-      if (!error) return next();
+      if (!error?.type) return next(error);
       if (error.type === 'entity.too.large') return reply(res, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT}`);
       if (error.type === 'entity.parse.failed') return reply(res, 'malformed_json', 'The request body is not valid JSON');
       if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported')

@@ -1,7 +1,6 @@
-import { XSRF_COOKIE, XSRF_HEADER } from '@feedpass/contracts';
+import { XSRF_COOKIE, XSRF_HEADER, type ApiError } from '@feedpass/contracts';
 import type { NextFunction, Request, Response } from 'express';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ApiException } from './api-exception.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -33,7 +32,12 @@ export function xsrfMiddleware(secureCookies: boolean) {
     if (UNSAFE.has(req.method) && req.path.startsWith('/api/')) {
       const header = req.get(XSRF_HEADER);
       if (!hasCookie || !header || !same(header, cookie)) {
-        next(new ApiException(403, 'xsrf', 'Missing or mismatched XSRF token; reload the page and try again'));
+        // Answered here: this runs before Nest's routing and exception filters.
+        res.status(403).json({
+          statusCode: 403,
+          code: 'xsrf',
+          message: 'Missing or mismatched XSRF token; reload the page and try again',
+        } satisfies ApiError);
         return;
       }
     }
