@@ -1,7 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
 import { Tenant } from '@feedpass/domain';
-import { ROLES, type Role } from '@feedpass/contracts';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { AppModule } from './app.module.js';
@@ -10,6 +9,8 @@ import { migrate } from './database/database.js';
 import { runInContext } from './database/run-in-context.js';
 import { DemoSeed } from './dev/demo-seed.js';
 import { UsersService } from './users/users.service.js';
+import { CreateUserDto } from './users/dto/create-user.dto.js';
+import { apiValidationPipe } from './common/validation.js';
 
 const HELP = `feedpass command line (configured like the server: DATABASE_URL, NODE_ENV, ...)
 
@@ -83,22 +84,22 @@ async function main(argv: string[]): Promise<void> {
       case 'user:create': {
         const missing = ['tenant', 'username', 'email', 'display-name'].filter((k) => !values[k as keyof typeof values]);
         if (missing.length) throw new Error(`Missing --${missing.join(', --')}`);
-        if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-        const password = await readPassword(process.env);
+        // The same validation as POST /api/admin/users.
+        const input: CreateUserDto = await apiValidationPipe().transform(
+          {
+            username: values.username,
+            email: values.email,
+            displayName: values['display-name'],
+            role: values.role,
+            timeZone: values['time-zone'],
+            password: await readPassword(process.env),
+          },
+          { type: 'body', metatype: CreateUserDto },
+        );
         const user = await runInContext(orm, async () => {
           const tenant = await orm.em.findOne(Tenant, { name: values.tenant! });
           if (!tenant) throw new Error(`No tenant named "${values.tenant}"`);
-          return app.get(UsersService).create(
-            { tenantId: tenant.id, userId: null },
-            {
-              username: values.username!,
-              email: values.email!,
-              displayName: values['display-name']!,
-              role: values.role as Role,
-              timeZone: values['time-zone'],
-              password,
-            },
-          );
+          return app.get(UsersService).create({ tenantId: tenant.id, userId: null }, input);
         });
         console.log(`Created ${user.role} "${user.username}" (${user.id})`);
         break;
@@ -116,7 +117,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  const e = error as { message?: string; getResponse?: () => unknown };
-  console.error(e.getResponse ? JSON.stringify(e.getResponse()) : (e.message ?? String(error)));
+  const e = error as { message?: string; getResponse?: () => { message?: string } };
+  console.error(e.getResponse?.().message ?? e.message ?? String(error));
   process.exit(1);
 });

@@ -1,0 +1,140 @@
+import { ConfigError, loadConfig, type AppConfig } from './app-config';
+
+const DATABASE_URL = 'postgres://feedpass:secret@db.internal:5432/feedpass';
+
+describe('loadConfig', () => {
+  it('fills in the documented defaults from nothing but DATABASE_URL (development mode)', () => {
+    expect(loadConfig({ DATABASE_URL })).toEqual<AppConfig>({
+      nodeEnv: 'development',
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: DATABASE_URL,
+      smtpUrl: null,
+      publicUrl: 'http://localhost:3000',
+      cookieSecure: false,
+      sessionIdleMinutes: 12 * 60,
+      sessionMaxDays: 7,
+      portalDir: 'dist/portal/browser',
+      trustProxy: false,
+      migrateOnBoot: true,
+      seedDemo: true,
+      logRequests: true,
+    });
+  });
+
+  it('does not migrate or seed at boot in production unless told to migrate', () => {
+    const config = loadConfig({ DATABASE_URL, NODE_ENV: 'production', PUBLIC_URL: 'https://feeds.example.com' });
+
+    expect(config).toMatchObject({ nodeEnv: 'production', migrateOnBoot: false, seedDemo: false, cookieSecure: true });
+    expect(loadConfig({ DATABASE_URL, NODE_ENV: 'production', MIGRATE_ON_BOOT: 'true' }).migrateOnBoot).toBe(true);
+  });
+
+  it('reads only the environment it is given', () => {
+    const saved = process.env.PORT;
+    process.env.PORT = '4321';
+    try {
+      expect(loadConfig({ DATABASE_URL }).port).toBe(3000);
+    } finally {
+      if (saved === undefined) delete process.env.PORT;
+      else process.env.PORT = saved;
+    }
+  });
+
+  describe('PORT', () => {
+    it('moves the port and the default public URL', () => {
+      const config = loadConfig({ DATABASE_URL, PORT: '8080' });
+
+      expect(config.port).toBe(8080);
+      expect(config.publicUrl).toBe('http://localhost:8080');
+    });
+
+    it.each(['abc', '-1', '65536', '80.5', '3000abc', ' '])('refuses %j, naming PORT', (port) => {
+      expect(() => loadConfig({ DATABASE_URL, PORT: port })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATABASE_URL, PORT: port })).toThrow(/PORT/);
+    });
+
+    it('treats an empty PORT as unset', () => {
+      expect(loadConfig({ DATABASE_URL, PORT: '' }).port).toBe(3000);
+    });
+  });
+
+  describe('DATABASE_URL', () => {
+    it.each([
+      ['missing', {}],
+      ['empty', { DATABASE_URL: '' }],
+    ])('is required (%s)', (_name, env) => {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/DATABASE_URL is required/);
+    });
+
+    it.each(['not a url', 'mysql://db/feedpass', 'http://db:5432/feedpass'])('refuses %j', (value) => {
+      expect(() => loadConfig({ DATABASE_URL: value })).toThrow(/DATABASE_URL/);
+    });
+
+    it('accepts postgresql: as well as postgres:', () => {
+      expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/feedpass' }).databaseUrl).toBe('postgresql://localhost/feedpass');
+    });
+
+    it('does not echo the password of a bad URL back in the error', () => {
+      expect(() => loadConfig({ DATABASE_URL: 'mysql://u:hunter2-secret@db/x' })).toThrow(
+        expect.objectContaining({ message: expect.not.stringContaining('hunter2-secret') }),
+      );
+    });
+  });
+
+  describe('SEED_DEMO', () => {
+    it('refuses to seed the demo tenant with NODE_ENV=production', () => {
+      expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: 'true' })).toThrow(ConfigError);
+      expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: '1' })).toThrow(/SEED_DEMO.*production/);
+    });
+
+    it('can be turned off in development, and stays off in production when said so', () => {
+      expect(loadConfig({ DATABASE_URL, SEED_DEMO: 'false' }).seedDemo).toBe(false);
+      expect(loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: 'false' }).seedDemo).toBe(false);
+    });
+
+    it('refuses a value that is neither true nor false', () => {
+      expect(() => loadConfig({ DATABASE_URL, SEED_DEMO: 'maybe' })).toThrow(/SEED_DEMO/);
+    });
+  });
+
+  describe('PUBLIC_URL', () => {
+    it.each([
+      ['https://feeds.example.com/', 'https://feeds.example.com'],
+      ['https://feeds.example.com///', 'https://feeds.example.com'],
+      ['https://example.com/feedpass/', 'https://example.com/feedpass'],
+      ['http://localhost:3000', 'http://localhost:3000'],
+    ])('drops the trailing slash: %s → %s', (value, expected) => {
+      expect(loadConfig({ DATABASE_URL, PUBLIC_URL: value }).publicUrl).toBe(expected);
+    });
+
+    it('marks cookies Secure when it is https, unless COOKIE_SECURE says otherwise', () => {
+      expect(loadConfig({ DATABASE_URL, PUBLIC_URL: 'https://feeds.example.com' }).cookieSecure).toBe(true);
+      expect(loadConfig({ DATABASE_URL, PUBLIC_URL: 'http://feeds.example.com' }).cookieSecure).toBe(false);
+      expect(loadConfig({ DATABASE_URL, PUBLIC_URL: 'https://feeds.example.com', COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+    });
+
+    it.each(['feeds.example.com', 'ftp://feeds.example.com'])('refuses %j', (value) => {
+      expect(() => loadConfig({ DATABASE_URL, PUBLIC_URL: value })).toThrow(/PUBLIC_URL/);
+    });
+  });
+
+  it('refuses an unknown NODE_ENV', () => {
+    expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'staging' })).toThrow(/NODE_ENV/);
+  });
+
+  it('bounds the session settings', () => {
+    expect(loadConfig({ DATABASE_URL, SESSION_IDLE_MINUTES: '30', SESSION_MAX_DAYS: '1' })).toMatchObject({ sessionIdleMinutes: 30, sessionMaxDays: 1 });
+    expect(() => loadConfig({ DATABASE_URL, SESSION_IDLE_MINUTES: '1' })).toThrow(/SESSION_IDLE_MINUTES/);
+    expect(() => loadConfig({ DATABASE_URL, SESSION_MAX_DAYS: '0' })).toThrow(/SESSION_MAX_DAYS/);
+  });
+
+  it('serves no portal when PORTAL_DIR is empty', () => {
+    expect(loadConfig({ DATABASE_URL, PORTAL_DIR: '' }).portalDir).toBeNull();
+  });
+
+  it('accepts an smtp: or smtps: SMTP_URL and refuses anything else', () => {
+    expect(loadConfig({ DATABASE_URL, SMTP_URL: 'smtps://mail.example.com:465' }).smtpUrl).toBe('smtps://mail.example.com:465');
+    expect(() => loadConfig({ DATABASE_URL, SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL/);
+  });
+});
