@@ -1,4 +1,4 @@
-import { SESSION_COOKIE, type CurrentUser, type LoginResponse } from '@feedpass/contracts';
+import { SESSION_COOKIE, XSRF_COOKIE, type CurrentUser, type LoginResponse } from '@feedpass/contracts';
 import { ApiClient } from '../setup/api-client';
 import { countRows, DAY, expectApiError, HOUR, MINUTE, setCookieLine, signIn, sql, withSessionCookie } from '../setup/e2e-helpers';
 import { seedTenant, startTestApp, TEST_PASSWORD, type SeededUser, type TestApp } from '../setup/test-app';
@@ -124,6 +124,8 @@ describe('sign-in, sessions and sign-out (SPEC 7)', () => {
       const out = await client.post('/api/auth/logout');
       expect(out.status).toBe(204);
       expect(out.text).toBe('');
+      // The browser is told to drop the cookie too.
+      expect(setCookieLine(out, SESSION_COOKIE)).toMatch(/^fp_session=;.*Expires=Thu, 01 Jan 1970/i);
 
       expectApiError(await client.get('/api/auth/me'), 401, 'unauthenticated');
       expectApiError(await withSessionCookie(test, secret).get('/api/auth/me'), 401, 'unauthenticated');
@@ -178,5 +180,27 @@ describe('sign-in, sessions and sign-out (SPEC 7)', () => {
 
       expectApiError(await client.get('/api/auth/me'), 401, 'unauthenticated');
     });
+  });
+});
+
+describe('cookies behind https (PUBLIC_URL https://...)', () => {
+  let test: TestApp;
+
+  beforeAll(async () => {
+    test = await startTestApp({ PUBLIC_URL: 'https://feeds.example.com' });
+    await seedTenant(test, 'Acme', [{ username: 'alice' }]);
+  });
+  afterAll(() => test.close());
+
+  it('marks the session and XSRF cookies Secure', async () => {
+    const client = new ApiClient(test.baseUrl);
+    const first = await client.get('/api/health');
+    expect(setCookieLine(first, XSRF_COOKIE)).toMatch(/;\s*Secure/i);
+
+    const login = await client.post('/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
+
+    expect(login.status).toBe(200);
+    expect(setCookieLine(login, SESSION_COOKIE)).toMatch(/;\s*Secure/i);
+    expect(setCookieLine(login, XSRF_COOKIE)).toMatch(/;\s*Secure/i);
   });
 });

@@ -33,6 +33,7 @@ describe('user management: /api/admin/users (SPEC 1, 7)', () => {
       { username: 'dora' },
       { username: 'ivan' },
       { username: 'judy' },
+      { username: 'kim' },
     ]);
     globex = await seedTenant(test, 'Globex', [{ username: 'gina', role: 'admin' }, { username: 'hank' }]);
     acmeAdmin = await signIn(test, 'alice', TEST_PASSWORD);
@@ -169,6 +170,18 @@ describe('user management: /api/admin/users (SPEC 1, 7)', () => {
       expect(await countRows(test, 'app_user')).toBe(users);
     });
 
+    it('two admins creating the same username at once: one 201, one 409 username_taken, never a 500', async () => {
+      const [a, b] = await Promise.all([
+        acmeAdmin.post('/api/admin/users', newUser('race-user')),
+        globexAdmin.post('/api/admin/users', newUser('RACE-USER')),
+      ]);
+
+      expect([a.status, b.status].sort()).toEqual([201, 409]);
+      expectApiError(a.status === 409 ? a : b, 409, 'username_taken');
+      const [row] = await sql<{ n: string }>(test, `select count(*) as n from app_user where lower(username) = 'race-user'`);
+      expect(Number(row.n)).toBe(1);
+    });
+
     it('refuses a username taken in another tenant (usernames are unique deployment-wide)', async () => {
       const users = await countRows(test, 'app_user');
 
@@ -229,6 +242,22 @@ describe('user management: /api/admin/users (SPEC 1, 7)', () => {
       expect([first.status, second.status]).toEqual([200, 200]);
       expect(second.body.status).toBe('deactivated');
       expect(await history('user.deactivated', acme.users.dora.id)).toHaveLength(1);
+    });
+
+    it('two admins deactivating the same user at once record one user.deactivated event, not two', async () => {
+      const secondAdmin = await signIn(test, 'alice', TEST_PASSWORD);
+      const target = acme.users.kim.id;
+
+      const results = await Promise.all([
+        acmeAdmin.post<UserSummary>(`/api/admin/users/${target}/deactivate`),
+        secondAdmin.post<UserSummary>(`/api/admin/users/${target}/deactivate`),
+      ]);
+
+      expect(results.map((r) => [r.status, r.body.status])).toEqual([
+        [200, 'deactivated'],
+        [200, 'deactivated'],
+      ]);
+      expect(await history('user.deactivated', target)).toHaveLength(1);
     });
 
     it('an admin cannot deactivate themselves: 400 cannot_deactivate_self and they stay signed in', async () => {

@@ -9,6 +9,8 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DemoSeed } from './dev/demo-seed.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
+import { PolicyModule } from './policy/policy.module.js';
+import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface AppOverrides {
@@ -35,6 +37,8 @@ export class AppModule {
         AuthModule,
         HistoryModule,
         UsersModule,
+        PolicyModule,
+        TokensModule,
         HealthModule,
       ],
       providers: [DemoSeed],

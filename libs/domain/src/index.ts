@@ -1,2 +1,3 @@
 export * from './entities/index.js';
 export * from './orm-config.js';
+export * from './rules/index.js';

@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { HistoryController } from './history.controller.js';
 import { HistoryRecorder } from './history.recorder.js';
+import { HistoryService } from './history.service.js';
 
-@Module({ providers: [HistoryRecorder], exports: [HistoryRecorder] })
+@Module({
+  imports: [AuthModule],
+  controllers: [HistoryController],
+  providers: [HistoryRecorder, HistoryService],
+  exports: [HistoryRecorder],
+})
 export class HistoryModule {}

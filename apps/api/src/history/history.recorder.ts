@@ -1,14 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { HistoryEvent } from '@feedpass/domain';
+import type { EventType } from '@feedpass/contracts';
 import { Clock } from '../common/clock.js';
 
 export interface HistoryEntry {
   tenantId: string;
-  type: string;
+  type: EventType;
   /** The user who acted, or null for the system. */
   actorId: string | null;
   subjectUserId?: string | null;
+  /** The token concerned and its label at this moment. */
+  token?: { id: string; label: string } | null;
   details?: Record<string, unknown>;
 }
 
@@ -27,6 +30,8 @@ export class HistoryRecorder {
       type: entry.type,
       actor: entry.actorId,
       subjectUser: entry.subjectUserId ?? null,
+      tokenId: entry.token?.id ?? null,
+      tokenLabel: entry.token?.label ?? null,
       details: entry.details ?? {},
     });
   }

@@ -12,14 +12,23 @@ export const HistoryEvent = defineEntity({
   tableName: 'history_event',
   properties: {
     id: p.uuid().primary().onCreate(() => randomUUID()),
+    /** Insertion order: what "newest first" and the paging cursor follow. */
+    seq: p.bigint('number').autoincrement(),
     tenant: () => p.manyToOne(Tenant),
     occurredAt: p.datetime(),
     type: p.string().length(64),
     actor: () => p.manyToOne(User).nullable(),
     subjectUser: () => p.manyToOne(User).nullable(),
+    /** The token concerned and its label at that time (kept if the token row changes). */
+    tokenId: p.uuid().nullable(),
+    tokenLabel: p.string().length(100).nullable(),
     details: p.json<Record<string, unknown>>().default('{}'),
   },
-  indexes: [{ properties: ['tenant', 'occurredAt', 'id'] }, { properties: ['subjectUser', 'occurredAt', 'id'] }],
+  indexes: [
+    { name: 'history_event_tenant_seq_index', properties: ['tenant', 'seq'] },
+    { name: 'history_event_subject_seq_index', properties: ['subjectUser', 'seq'] },
+    { name: 'history_event_token_seq_index', properties: ['tokenId', 'seq'] },
+  ],
 });
 
 export type HistoryEvent = InferEntity<typeof HistoryEvent>;

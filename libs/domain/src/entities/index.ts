@@ -3,11 +3,15 @@ export * from './tenant.entity.js';
 export * from './user.entity.js';
 export * from './session.entity.js';
 export * from './history-event.entity.js';
+export * from './access-token.entity.js';
+export * from './token-policy.entity.js';
 
+import { AccessToken } from './access-token.entity.js';
 import { HistoryEvent } from './history-event.entity.js';
+import { TokenPolicy } from './token-policy.entity.js';
 import { Session } from './session.entity.js';
 import { Tenant } from './tenant.entity.js';
 import { User } from './user.entity.js';
 
 /** Every entity of the one domain, for the ORM configuration. */
-export const ENTITIES = [Tenant, User, Session, HistoryEvent];
+export const ENTITIES = [Tenant, User, Session, HistoryEvent, AccessToken, TokenPolicy];

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { HistoryModule } from '../history/history.module.js';
+import { PolicyModule } from '../policy/policy.module.js';
+import { AdminTokensController } from './admin-tokens.controller.js';
+import { TokenInventoryService } from './token-inventory.service.js';
+import { TokensController } from './tokens.controller.js';
+import { TokensService } from './tokens.service.js';
+
+@Module({
+  imports: [AuthModule, HistoryModule, PolicyModule],
+  controllers: [TokensController, AdminTokensController],
+  providers: [TokensService, TokenInventoryService],
+  exports: [TokensService],
+})
+export class TokensModule {}

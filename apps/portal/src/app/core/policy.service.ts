@@ -1,0 +1,18 @@
+import { HttpClient } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import type { Policy, PolicyUpdateResult, UpdatePolicyRequest } from '@feedpass/contracts';
+import { Observable } from 'rxjs';
+
+/** The tenant's token expiry policy: every user reads it, admins change it. */
+@Injectable({ providedIn: 'root' })
+export class PolicyService {
+  private readonly http = inject(HttpClient);
+
+  get(): Observable<Policy> {
+    return this.http.get<Policy>('/api/policy');
+  }
+
+  update(request: UpdatePolicyRequest): Observable<PolicyUpdateResult> {
+    return this.http.put<PolicyUpdateResult>('/api/admin/policy', request);
+  }
+}

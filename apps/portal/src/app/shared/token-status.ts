@@ -1,0 +1,7 @@
+import type { TokenStatus } from '@feedpass/contracts';
+
+export const TOKEN_STATUS_LABELS: Record<TokenStatus, string> = {
+  active: 'Active',
+  expired: 'Expired',
+  revoked: 'Revoked',
+};

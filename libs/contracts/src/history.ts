@@ -1,0 +1,47 @@
+import type { UserRef } from './tokens.js';
+
+/** Every audit event type (SPEC.md section 4). */
+export const EVENT_TYPES = [
+  'token.created',
+  'token.label_changed',
+  'token.revoked',
+  'token.expired',
+  'token.expiry_shortened',
+  'token.expiry_notice_sent',
+  'token.rejected',
+  'policy.changed',
+  'user.created',
+  'user.deactivated',
+  'user.reactivated',
+  'data_source.created',
+  'data_source.shared',
+  'data_source.unshared',
+  'data_source.deleted',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const REVOKE_REASONS = ['user', 'revoke_all', 'rotated'] as const;
+export type RevokeReason = (typeof REVOKE_REASONS)[number];
+
+export interface HistoryEvent {
+  id: string;
+  occurredAt: string;
+  type: EventType;
+  /** Who did it; null means the system (the expiry job, a policy sweep). */
+  actor: UserRef | null;
+  /** Whom it is about. */
+  subjectUser: UserRef | null;
+  /** The token concerned, with its label as it was at that time. */
+  token: { id: string; label: string } | null;
+  details: Record<string, unknown>;
+}
+
+export interface HistoryPage {
+  /** Newest first. */
+  items: HistoryEvent[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export const HISTORY_PAGE_DEFAULT = 50;
+export const HISTORY_PAGE_MAX = 200;

@@ -1,0 +1,36 @@
+import type { UserRef } from './tokens.js';
+
+/** The tenant's token expiry policy (SPEC.md section 3). */
+export const POLICY_MODES = ['none', 'fixed', 'max'] as const;
+export type PolicyMode = (typeof POLICY_MODES)[number];
+
+export const LIFETIME_DAYS_MIN = 1;
+export const LIFETIME_DAYS_MAX = 3650;
+export const NOTIFY_DAYS_MIN = 1;
+export const NOTIFY_DAYS_MAX = 90;
+export const NOTIFY_DAYS_MAX_COUNT = 5;
+export const DEFAULT_NOTIFY_DAYS_BEFORE = [7, 1];
+
+export interface Policy {
+  mode: PolicyMode;
+  /** Null exactly when `mode` is `none`. */
+  lifetimeDays: number | null;
+  /** Distinct whole days, largest first. */
+  notifyDaysBefore: number[];
+  updatedAt: string;
+  updatedBy: UserRef | null;
+}
+
+/** `PUT /api/admin/policy`. */
+export interface UpdatePolicyRequest {
+  mode: PolicyMode;
+  lifetimeDays: number | null;
+  notifyDaysBefore: number[];
+  /** With `fixed` or `max`: shorten active tokens that outlive the new limit. */
+  applyToExisting?: boolean;
+}
+
+export interface PolicyUpdateResult extends Policy {
+  /** How many active tokens `applyToExisting` shortened (0 without it). */
+  shortenedTokens: number;
+}

@@ -1,0 +1,40 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { REVOKE_REASONS } from '@feedpass/contracts';
+import { baseProperties } from './base.js';
+import { Tenant } from './tenant.entity.js';
+import { User } from './user.entity.js';
+
+/**
+ * A personal access token (SPEC.md section 2). Only the SHA-256 digest of the value is
+ * stored. Status is derived from `revokedAt` and `expiresAt` against "now" (see
+ * rules/token-status.ts), so a token is expired the instant its time passes.
+ */
+export const AccessToken = defineEntity({
+  name: 'AccessToken',
+  tableName: 'access_token',
+  properties: {
+    ...baseProperties,
+    tenant: () => p.manyToOne(Tenant),
+    owner: () => p.manyToOne(User),
+    label: p.string().length(100),
+    digest: p.string().length(64).unique().hidden(),
+    expiresAt: p.datetime().nullable(),
+    revokedAt: p.datetime().nullable(),
+    revokeReason: p.enum(REVOKE_REASONS).nullable(),
+    lastUsedAt: p.datetime().nullable(),
+    /** The token this one replaced by rotation. */
+    rotatedFrom: p.uuid().nullable(),
+  },
+  indexes: [
+    { name: 'access_token_owner_created_index', properties: ['owner', 'createdAt'] },
+    { name: 'access_token_tenant_created_index', properties: ['tenant', 'createdAt'] },
+    {
+      // Counting and finding a user's unrevoked tokens (the 5-active limit) stays cheap.
+      name: 'access_token_owner_unrevoked_index',
+      expression:
+        'create index "access_token_owner_unrevoked_index" on "access_token" ("owner_id", "expires_at") where "revoked_at" is null',
+    },
+  ],
+});
+
+export type AccessToken = InferEntity<typeof AccessToken>;

@@ -1,0 +1,21 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { POLICY_MODES } from '@feedpass/contracts';
+import { baseProperties } from './base.js';
+import { Tenant } from './tenant.entity.js';
+import { User } from './user.entity.js';
+
+/** A tenant's token expiry policy (SPEC.md section 3). No row means the default. */
+export const TokenPolicy = defineEntity({
+  name: 'TokenPolicy',
+  tableName: 'token_policy',
+  properties: {
+    ...baseProperties,
+    tenant: () => p.manyToOne(Tenant).unique(),
+    mode: p.enum(POLICY_MODES),
+    lifetimeDays: p.integer().nullable(),
+    notifyDaysBefore: p.json<number[]>(),
+    updatedBy: () => p.manyToOne(User).nullable(),
+  },
+});
+
+export type TokenPolicy = InferEntity<typeof TokenPolicy>;

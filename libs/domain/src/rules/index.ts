@@ -1,0 +1,3 @@
+export * from './token-format.js';
+export * from './token-status.js';
+export * from './policy.js';
