@@ -1,7 +1,28 @@
-import { SESSION_COOKIE, XSRF_COOKIE, type CurrentUser, type LoginResponse } from '@feedpass/contracts';
+import {
+  SESSION_COOKIE,
+  XSRF_COOKIE,
+  type CurrentUser,
+  type LoginResponse,
+} from '@feedpass/contracts';
 import { ApiClient } from '../setup/api-client';
-import { countRows, DAY, expectApiError, HOUR, MINUTE, setCookieLine, signIn, sql, withSessionCookie } from '../setup/e2e-helpers';
-import { seedTenant, startTestApp, TEST_PASSWORD, type SeededUser, type TestApp } from '../setup/test-app';
+import {
+  countRows,
+  DAY,
+  expectApiError,
+  HOUR,
+  MINUTE,
+  setCookieLine,
+  signIn,
+  sql,
+  withSessionCookie,
+} from '../setup/e2e-helpers';
+import {
+  seedTenant,
+  startTestApp,
+  TEST_PASSWORD,
+  type SeededUser,
+  type TestApp,
+} from '../setup/test-app';
 
 describe('sign-in, sessions and sign-out (SPEC 7)', () => {
   let test: TestApp;
@@ -11,7 +32,10 @@ describe('sign-in, sessions and sign-out (SPEC 7)', () => {
 
   beforeAll(async () => {
     test = await startTestApp();
-    const seeded = await seedTenant(test, 'Acme', [{ username: 'alice', role: 'admin' }, { username: 'bob' }]);
+    const seeded = await seedTenant(test, 'Acme', [
+      { username: 'alice', role: 'admin' },
+      { username: 'bob' },
+    ]);
     tenantId = seeded.tenantId;
     ({ alice, bob } = seeded.users);
   });
@@ -66,15 +90,26 @@ describe('sign-in, sessions and sign-out (SPEC 7)', () => {
       const client = await signIn(test, 'bob', TEST_PASSWORD);
       const secret = client.cookies.get(SESSION_COOKIE)!;
 
-      const rows = await sql<{ row: string }>(test, `select row_to_json(s)::text as row from "session" s where s.user_id = ?`, [bob.id]);
+      const rows = await sql<{ row: string }>(
+        test,
+        `select row_to_json(s)::text as row from "session" s where s.user_id = ?`,
+        [bob.id],
+      );
       expect(rows.length).toBeGreaterThan(0);
       for (const { row } of rows) expect(row).not.toContain(secret);
-      const [hit] = await sql<{ n: string }>(test, `select count(*) as n from "session" s where row_to_json(s)::text like ?`, [`%${secret}%`]);
+      const [hit] = await sql<{ n: string }>(
+        test,
+        `select count(*) as n from "session" s where row_to_json(s)::text like ?`,
+        [`%${secret}%`],
+      );
       expect(Number(hit.n)).toBe(0);
     });
 
     it('stores passwords as argon2id hashes, never in clear', async () => {
-      const rows = await sql<{ username: string; password_hash: string }>(test, `select username, password_hash from app_user`);
+      const rows = await sql<{ username: string; password_hash: string }>(
+        test,
+        `select username, password_hash from app_user`,
+      );
       expect(rows.length).toBeGreaterThanOrEqual(2);
       for (const row of rows) {
         expect(row.password_hash.startsWith('$argon2id$')).toBe(true);
@@ -86,13 +121,20 @@ describe('sign-in, sessions and sign-out (SPEC 7)', () => {
       const client = await signIn(test, 'alice', TEST_PASSWORD);
       const first = client.cookies.get(SESSION_COOKIE)!;
 
-      const again = await client.post('/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
+      const again = await client.post('/api/auth/login', {
+        username: 'alice',
+        password: TEST_PASSWORD,
+      });
       expect(again.status).toBe(200);
       const second = client.cookies.get(SESSION_COOKIE)!;
 
       expect(second).not.toBe(first);
       expect((await client.get('/api/auth/me')).status).toBe(200);
-      expectApiError(await withSessionCookie(test, first).get('/api/auth/me'), 401, 'unauthenticated');
+      expectApiError(
+        await withSessionCookie(test, first).get('/api/auth/me'),
+        401,
+        'unauthenticated',
+      );
     });
   });
 
@@ -125,10 +167,16 @@ describe('sign-in, sessions and sign-out (SPEC 7)', () => {
       expect(out.status).toBe(204);
       expect(out.text).toBe('');
       // The browser is told to drop the cookie too.
-      expect(setCookieLine(out, SESSION_COOKIE)).toMatch(/^fp_session=;.*Expires=Thu, 01 Jan 1970/i);
+      expect(setCookieLine(out, SESSION_COOKIE)).toMatch(
+        /^fp_session=;.*Expires=Thu, 01 Jan 1970/i,
+      );
 
       expectApiError(await client.get('/api/auth/me'), 401, 'unauthenticated');
-      expectApiError(await withSessionCookie(test, secret).get('/api/auth/me'), 401, 'unauthenticated');
+      expectApiError(
+        await withSessionCookie(test, secret).get('/api/auth/me'),
+        401,
+        'unauthenticated',
+      );
       expect(await countRows(test, 'session')).toBe(sessionsBefore - 1);
     });
 
@@ -197,7 +245,10 @@ describe('cookies behind https (PUBLIC_URL https://...)', () => {
     const first = await client.get('/api/health');
     expect(setCookieLine(first, XSRF_COOKIE)).toMatch(/;\s*Secure/i);
 
-    const login = await client.post('/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
+    const login = await client.post('/api/auth/login', {
+      username: 'alice',
+      password: TEST_PASSWORD,
+    });
 
     expect(login.status).toBe(200);
     expect(setCookieLine(login, SESSION_COOKIE)).toMatch(/;\s*Secure/i);

@@ -13,7 +13,11 @@ describe('sign-in failure throttling (SPEC 7: 429 after repeated failures)', () 
     // Trusting the loopback proxy lets a spec speak for another address via X-Forwarded-For;
     // requests without that header still come from 127.0.0.1.
     test = await startTestApp({ TRUST_PROXY: 'loopback' });
-    await seedTenant(test, 'Acme', ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((username) => ({ username })));
+    await seedTenant(
+      test,
+      'Acme',
+      ['alice', 'bob', 'carol', 'dave', 'erin', 'frank'].map((username) => ({ username })),
+    );
   });
   afterAll(() => test.close());
   // Every case starts with no failures inside any window.
@@ -21,7 +25,11 @@ describe('sign-in failure throttling (SPEC 7: 429 after repeated failures)', () 
 
   async function failTimes(client: ApiClient, username: string, times: number): Promise<void> {
     for (let i = 0; i < times; i++) {
-      expectApiError(await client.post('/api/auth/login', { username, password: `wrong-${i}` }), 401, 'invalid_credentials');
+      expectApiError(
+        await client.post('/api/auth/login', { username, password: `wrong-${i}` }),
+        401,
+        'invalid_credentials',
+      );
     }
   }
 
@@ -41,7 +49,10 @@ describe('sign-in failure throttling (SPEC 7: 429 after repeated failures)', () 
     const client = await primed();
     await failTimes(client, 'alice', PAIR_LIMIT);
 
-    const res = await client.post('/api/auth/login', { username: 'alice', password: TEST_PASSWORD });
+    const res = await client.post('/api/auth/login', {
+      username: 'alice',
+      password: TEST_PASSWORD,
+    });
 
     expectApiError(res, 429, 'too_many_requests');
     const wait = retryAfter(res);
@@ -54,16 +65,31 @@ describe('sign-in failure throttling (SPEC 7: 429 after repeated failures)', () 
     const client = await primed();
     await failTimes(client, 'bob', PAIR_LIMIT - 1);
 
-    expectApiError(await client.post('/api/auth/login', { username: 'bob', password: 'still-wrong' }), 401, 'invalid_credentials');
-    expectApiError(await client.post('/api/auth/login', { username: 'bob', password: 'still-wrong' }), 429, 'too_many_requests');
+    expectApiError(
+      await client.post('/api/auth/login', { username: 'bob', password: 'still-wrong' }),
+      401,
+      'invalid_credentials',
+    );
+    expectApiError(
+      await client.post('/api/auth/login', { username: 'bob', password: 'still-wrong' }),
+      429,
+      'too_many_requests',
+    );
   });
 
   it('does not block another user signing in from the same client', async () => {
     const client = await primed();
     await failTimes(client, 'carol', PAIR_LIMIT);
-    expectApiError(await client.post('/api/auth/login', { username: 'carol', password: TEST_PASSWORD }), 429, 'too_many_requests');
+    expectApiError(
+      await client.post('/api/auth/login', { username: 'carol', password: TEST_PASSWORD }),
+      429,
+      'too_many_requests',
+    );
 
-    const other = await client.post('/api/auth/login', { username: 'dave', password: TEST_PASSWORD });
+    const other = await client.post('/api/auth/login', {
+      username: 'dave',
+      password: TEST_PASSWORD,
+    });
 
     expect(other.status).toBe(200);
   });
@@ -71,20 +97,31 @@ describe('sign-in failure throttling (SPEC 7: 429 after repeated failures)', () 
   it('does not lock the account out for the same person signing in from another address', async () => {
     const attacker = await primed({ 'x-forwarded-for': '203.0.113.66' });
     await failTimes(attacker, 'dave', PAIR_LIMIT);
-    expectApiError(await attacker.post('/api/auth/login', { username: 'dave', password: TEST_PASSWORD }), 429, 'too_many_requests');
+    expectApiError(
+      await attacker.post('/api/auth/login', { username: 'dave', password: TEST_PASSWORD }),
+      429,
+      'too_many_requests',
+    );
 
     const owner = await primed({ 'x-forwarded-for': '198.51.100.7' });
 
-    expect((await owner.post('/api/auth/login', { username: 'dave', password: TEST_PASSWORD })).status).toBe(200);
+    expect(
+      (await owner.post('/api/auth/login', { username: 'dave', password: TEST_PASSWORD })).status,
+    ).toBe(200);
   });
 
   it('lets the right password through again once 15 minutes have passed, with Retry-After counting down meanwhile', async () => {
     const client = await primed();
     await failTimes(client, 'erin', PAIR_LIMIT);
-    const first = retryAfter(await client.post('/api/auth/login', { username: 'erin', password: TEST_PASSWORD }));
+    const first = retryAfter(
+      await client.post('/api/auth/login', { username: 'erin', password: TEST_PASSWORD }),
+    );
 
     test.clock.advance(10 * MINUTE);
-    const blocked = await client.post('/api/auth/login', { username: 'erin', password: TEST_PASSWORD });
+    const blocked = await client.post('/api/auth/login', {
+      username: 'erin',
+      password: TEST_PASSWORD,
+    });
     expectApiError(blocked, 429, 'too_many_requests');
     expect(retryAfter(blocked)).toBeLessThanOrEqual(first - 10 * 60);
 
@@ -99,22 +136,34 @@ describe('sign-in failure throttling (SPEC 7: 429 after repeated failures)', () 
     await failTimes(client, 'Frank', 3);
     await failTimes(client, 'FRANK', 2);
 
-    expectApiError(await client.post('/api/auth/login', { username: 'frank', password: TEST_PASSWORD }), 429, 'too_many_requests');
+    expectApiError(
+      await client.post('/api/auth/login', { username: 'frank', password: TEST_PASSWORD }),
+      429,
+      'too_many_requests',
+    );
   });
 
   it('forgets earlier failures after a successful sign-in', async () => {
     const client = await primed();
     await failTimes(client, 'alice', PAIR_LIMIT - 1);
-    expect((await client.post('/api/auth/login', { username: 'alice', password: TEST_PASSWORD })).status).toBe(200);
+    expect(
+      (await client.post('/api/auth/login', { username: 'alice', password: TEST_PASSWORD })).status,
+    ).toBe(200);
     await failTimes(client, 'alice', PAIR_LIMIT - 1);
 
-    expect((await client.post('/api/auth/login', { username: 'alice', password: TEST_PASSWORD })).status).toBe(200);
+    expect(
+      (await client.post('/api/auth/login', { username: 'alice', password: TEST_PASSWORD })).status,
+    ).toBe(200);
   });
 
   it('throttles unknown usernames the same way, so the 429 does not reveal who exists', async () => {
     const client = await primed();
     await failTimes(client, 'no-such-user', PAIR_LIMIT);
 
-    expectApiError(await client.post('/api/auth/login', { username: 'no-such-user', password: TEST_PASSWORD }), 429, 'too_many_requests');
+    expectApiError(
+      await client.post('/api/auth/login', { username: 'no-such-user', password: TEST_PASSWORD }),
+      429,
+      'too_many_requests',
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { SESSION_COOKIE, XSRF_COOKIE, XSRF_HEADER } from '@feedpass/contracts';
 import { ApiClient } from '../setup/api-client';
 import { countRows, expectApiError, setCookieLine, signIn } from '../setup/e2e-helpers';
-import { seedTenant, startTestApp, TEST_PASSWORD, type SeededUser, type TestApp } from '../setup/test-app';
+import {
+  seedTenant,
+  startTestApp,
+  TEST_PASSWORD,
+  type SeededUser,
+  type TestApp,
+} from '../setup/test-app';
 
 const newUser = (username: string) => ({
   username,
@@ -17,7 +23,9 @@ describe('XSRF double-submit defence (SPEC 7)', () => {
 
   beforeAll(async () => {
     test = await startTestApp();
-    ({ bob } = (await seedTenant(test, 'Acme', [{ username: 'alice', role: 'admin' }, { username: 'bob' }])).users);
+    ({ bob } = (
+      await seedTenant(test, 'Acme', [{ username: 'alice', role: 'admin' }, { username: 'bob' }])
+    ).users);
   });
   afterAll(() => test.close());
 
@@ -69,7 +77,10 @@ describe('XSRF double-submit defence (SPEC 7)', () => {
       await client.primeXsrf();
       const sessions = await countRows(test, 'session');
 
-      const res = await client.post('/api/auth/login', { username: 'bob', password: TEST_PASSWORD });
+      const res = await client.post('/api/auth/login', {
+        username: 'bob',
+        password: TEST_PASSWORD,
+      });
 
       expect(setCookieLine(res, SESSION_COOKIE)).toBeUndefined();
       expect(await countRows(test, 'session')).toBe(sessions);
@@ -93,7 +104,11 @@ describe('XSRF double-submit defence (SPEC 7)', () => {
     it('login with a header but no XSRF cookie at all: 403 xsrf', async () => {
       const client = forging(new ApiClient(test.baseUrl));
 
-      const res = await client.post('/api/auth/login', { username: 'bob', password: TEST_PASSWORD }, { [XSRF_HEADER]: 'a'.repeat(43) });
+      const res = await client.post(
+        '/api/auth/login',
+        { username: 'bob', password: TEST_PASSWORD },
+        { [XSRF_HEADER]: 'a'.repeat(43) },
+      );
 
       expectApiError(res, 403, 'xsrf');
     });
@@ -126,18 +141,23 @@ describe('XSRF double-submit defence (SPEC 7)', () => {
       const victim = await signIn(test, 'bob', TEST_PASSWORD);
       forging(admin);
 
-      const res = await admin.post(`/api/admin/users/${bob.id}/deactivate`, undefined, { [XSRF_HEADER]: 'not-the-token-at-all-0123456789' });
+      const res = await admin.post(`/api/admin/users/${bob.id}/deactivate`, undefined, {
+        [XSRF_HEADER]: 'not-the-token-at-all-0123456789',
+      });
 
       expect((await victim.get('/api/auth/me')).status).toBe(200);
       expectApiError(res, 403, 'xsrf');
     });
 
-    it.each(['PUT', 'PATCH', 'DELETE'])('%s to /api without the header: 403 xsrf (before any routing)', async (method) => {
-      const client = await signIn(test, 'alice', TEST_PASSWORD);
-      forging(client);
+    it.each(['PUT', 'PATCH', 'DELETE'])(
+      '%s to /api without the header: 403 xsrf (before any routing)',
+      async (method) => {
+        const client = await signIn(test, 'alice', TEST_PASSWORD);
+        forging(client);
 
-      expectApiError(await client.request(method, '/api/admin/users', {}), 403, 'xsrf');
-    });
+        expectApiError(await client.request(method, '/api/admin/users', {}), 403, 'xsrf');
+      },
+    );
 
     // APP BUG (open): Express routes case-insensitively, but the middleware only checks paths
     // starting with exactly "/api/", so "/API/..." reaches the controllers unchecked.
@@ -146,7 +166,10 @@ describe('XSRF double-submit defence (SPEC 7)', () => {
       await client.primeXsrf();
       const sessions = await countRows(test, 'session');
 
-      const res = await client.post('/API/auth/login', { username: 'bob', password: TEST_PASSWORD });
+      const res = await client.post('/API/auth/login', {
+        username: 'bob',
+        password: TEST_PASSWORD,
+      });
 
       expect(setCookieLine(res, SESSION_COOKIE)).toBeUndefined();
       expect(await countRows(test, 'session')).toBe(sessions);
@@ -169,7 +192,11 @@ describe('XSRF double-submit defence (SPEC 7)', () => {
       const client = forging(new ApiClient(test.baseUrl));
       client.cookies.set(XSRF_COOKIE, 'abc');
 
-      const res = await client.post('/api/auth/login', { username: 'bob', password: TEST_PASSWORD }, { [XSRF_HEADER]: 'abc' });
+      const res = await client.post(
+        '/api/auth/login',
+        { username: 'bob', password: TEST_PASSWORD },
+        { [XSRF_HEADER]: 'abc' },
+      );
 
       expectApiError(res, 403, 'xsrf');
     });
@@ -188,7 +215,10 @@ describe('XSRF double-submit defence (SPEC 7)', () => {
       await client.primeXsrf();
       const before = client.cookies.get(XSRF_COOKIE)!;
 
-      const res = await client.post('/api/auth/login', { username: 'bob', password: TEST_PASSWORD });
+      const res = await client.post('/api/auth/login', {
+        username: 'bob',
+        password: TEST_PASSWORD,
+      });
       expect(res.status).toBe(200);
       const line = setCookieLine(res, XSRF_COOKIE);
       expect(line).toBeDefined();
@@ -198,8 +228,14 @@ describe('XSRF double-submit defence (SPEC 7)', () => {
 
       // The pre-login token no longer matches the cookie the browser now holds.
       client.sendXsrf = false;
-      expectApiError(await client.post('/api/auth/logout', undefined, { [XSRF_HEADER]: before }), 403, 'xsrf');
-      expect((await client.post('/api/auth/logout', undefined, { [XSRF_HEADER]: after })).status).toBe(204);
+      expectApiError(
+        await client.post('/api/auth/logout', undefined, { [XSRF_HEADER]: before }),
+        403,
+        'xsrf',
+      );
+      expect(
+        (await client.post('/api/auth/logout', undefined, { [XSRF_HEADER]: after })).status,
+      ).toBe(204);
     });
 
     it('GET needs no header', async () => {

@@ -7,11 +7,18 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 /** Raw SQL against the spec's own database (`?` placeholders), to check what was stored. */
-export function sql<T = Record<string, unknown>>(test: TestApp, query: string, params: unknown[] = []): Promise<T[]> {
+export function sql<T = Record<string, unknown>>(
+  test: TestApp,
+  query: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   return test.orm.em.getConnection().execute<T[]>(query, params, 'all');
 }
 
-export async function countRows(test: TestApp, table: 'app_user' | 'session' | 'history_event' | 'tenant'): Promise<number> {
+export async function countRows(
+  test: TestApp,
+  table: 'app_user' | 'session' | 'history_event' | 'tenant',
+): Promise<number> {
   const [row] = await sql<{ n: string | number }>(test, `select count(*) as n from "${table}"`);
   return Number(row.n);
 }
@@ -22,10 +29,15 @@ export function setCookieLine(res: ApiResponse, name: string): string | undefine
 }
 
 /** A browser-like client signed in as `username` (the sign-in is asserted to succeed). */
-export async function signIn(test: TestApp, username: string, password: string): Promise<ApiClient> {
+export async function signIn(
+  test: TestApp,
+  username: string,
+  password: string,
+): Promise<ApiClient> {
   const client = new ApiClient(test.baseUrl);
   const res = await client.login(username, password);
-  if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${res.text}`);
+  if (res.status !== 200)
+    throw new Error(`sign-in of ${username} failed: ${res.status} ${res.text}`);
   return client;
 }
 
@@ -38,9 +50,17 @@ export function withSessionCookie(test: TestApp, secret: string): ApiClient {
 
 /** Asserts the `{statusCode, code, message}` error shape with a non-empty message. */
 export function expectApiError(res: ApiResponse, status: number, code: ApiError['code']): ApiError {
-  const body = (typeof res.body === 'object' && res.body ? res.body : { text: res.text }) as ApiError;
-  const message = typeof body.message === 'string' && body.message.length > 0 ? body.message : '<a non-empty message>';
+  const body = (
+    typeof res.body === 'object' && res.body ? res.body : { text: res.text }
+  ) as ApiError;
+  const message =
+    typeof body.message === 'string' && body.message.length > 0
+      ? body.message
+      : '<a non-empty message>';
   // The actual message shows in a failure's diff, which says what the server thought was wrong.
-  expect({ status: res.status, body }).toEqual({ status, body: { statusCode: status, code, message } });
+  expect({ status: res.status, body }).toEqual({
+    status,
+    body: { statusCode: status, code, message },
+  });
   return body;
 }

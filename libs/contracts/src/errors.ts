@@ -30,6 +30,9 @@ export const ERROR_CODES = [
   'token_not_rotatable',
   'invalid_policy',
   'invalid_cursor',
+  'invalid_data_source',
+  'cross_tenant_share',
+  'cannot_share_with_self',
   'internal_error',
   'service_unavailable',
 ] as const;

@@ -28,6 +28,9 @@ export function ormConfig(settings: OrmSettings): Options {
       pathTs: MIGRATIONS_SOURCE_DIR,
       emit: 'ts',
       snapshot: true,
+      // One committed snapshot, written only by `migration:create`, whatever the database name.
+      snapshotName: '.snapshot-feedpass',
+      snapshotOnMigrate: false,
       transactional: true,
       allOrNothing: true,
       migrationsList: MIGRATIONS,

@@ -95,7 +95,10 @@ describe('FailureThrottle', () => {
     const throttle = new FailureThrottle({ limit: 1, windowMs: 60 * SECOND }, 100);
     for (let i = 0; i < 10_000; i++) throttle.fail(`key-${i}`, T0);
 
-    const blocked = Array.from({ length: 10_000 }, (_, i) => throttle.retryAfter(`key-${i}`, T0 + 1) > 0).filter(Boolean);
+    const blocked = Array.from(
+      { length: 10_000 },
+      (_, i) => throttle.retryAfter(`key-${i}`, T0 + 1) > 0,
+    ).filter(Boolean);
     expect(blocked).toHaveLength(100);
     expect(throttle.retryAfter('key-9999', T0 + 1)).toBeGreaterThan(0);
   });

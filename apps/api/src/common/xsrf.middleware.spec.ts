@@ -11,12 +11,19 @@ interface Outcome {
   refusal: { status: number; body: unknown } | null;
 }
 
-function run(method: string, path: string, cookies: Record<string, string>, headers: Record<string, string> = {}, secure = false): Outcome {
+function run(
+  method: string,
+  path: string,
+  cookies: Record<string, string>,
+  headers: Record<string, string> = {},
+  secure = false,
+): Outcome {
   const req = {
     method,
     path,
     cookies,
-    get: (name: string) => Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1],
+    get: (name: string) =>
+      Object.entries(headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1],
   } as unknown as Request;
   let answered: { status: number; body: unknown } | null = null;
   let status = 200;
@@ -38,13 +45,17 @@ function run(method: string, path: string, cookies: Record<string, string>, head
     return { cookie, refusal: answered };
   }
   expect(next).toHaveBeenCalledTimes(1);
-  if (error instanceof HttpException) return { cookie, refusal: { status: error.getStatus(), body: error.getResponse() } };
+  if (error instanceof HttpException)
+    return { cookie, refusal: { status: error.getStatus(), body: error.getResponse() } };
   expect(error).toBeUndefined();
   return { cookie, refusal: null };
 }
 
 function expectXsrfRefusal({ refusal }: Outcome): void {
-  expect(refusal).toEqual({ status: 403, body: { statusCode: 403, code: 'xsrf', message: expect.any(String) } });
+  expect(refusal).toEqual({
+    status: 403,
+    body: { statusCode: 403, code: 'xsrf', message: expect.any(String) },
+  });
 }
 
 describe('xsrfMiddleware', () => {
@@ -52,7 +63,11 @@ describe('xsrfMiddleware', () => {
     const { cookie, refusal } = run('GET', '/api/health', {});
 
     expect(refusal).toBeNull();
-    expect(cookie).toHaveBeenCalledWith('XSRF-TOKEN', expect.stringMatching(/^[\w-]{32,}$/), expect.objectContaining({ httpOnly: false, sameSite: 'lax', path: '/' }));
+    expect(cookie).toHaveBeenCalledWith(
+      'XSRF-TOKEN',
+      expect.stringMatching(/^[\w-]{32,}$/),
+      expect.objectContaining({ httpOnly: false, sameSite: 'lax', path: '/' }),
+    );
   });
 
   it('marks the cookie Secure when configured to', () => {
@@ -67,28 +82,47 @@ describe('xsrfMiddleware', () => {
     expect(cookie).not.toHaveBeenCalled();
   });
 
-  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('refuses %s to /api without the header: 403 xsrf', (method) => {
-    expectXsrfRefusal(run(method, '/api/auth/login', { 'XSRF-TOKEN': TOKEN }));
-  });
+  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])(
+    'refuses %s to /api without the header: 403 xsrf',
+    (method) => {
+      expectXsrfRefusal(run(method, '/api/auth/login', { 'XSRF-TOKEN': TOKEN }));
+    },
+  );
 
   // APP BUG (open): Express routes "/API/auth/login" to the login route, so the check must not
   // depend on the case of "/api".
-  it.each(['/API/auth/login', '/Api/admin/users'])('refuses POST to %s without the header (routing ignores case)', (path) => {
-    expectXsrfRefusal(run('POST', path, { 'XSRF-TOKEN': TOKEN }));
-  });
+  it.each(['/API/auth/login', '/Api/admin/users'])(
+    'refuses POST to %s without the header (routing ignores case)',
+    (path) => {
+      expectXsrfRefusal(run('POST', path, { 'XSRF-TOKEN': TOKEN }));
+    },
+  );
 
   it('refuses a header that does not match the cookie', () => {
-    expectXsrfRefusal(run('POST', '/api/auth/login', { 'XSRF-TOKEN': TOKEN }, { 'X-XSRF-TOKEN': TOKEN.slice(0, -1) + 'X' }));
-    expectXsrfRefusal(run('POST', '/api/auth/login', { 'XSRF-TOKEN': TOKEN }, { 'X-XSRF-TOKEN': TOKEN + 'X' }));
+    expectXsrfRefusal(
+      run(
+        'POST',
+        '/api/auth/login',
+        { 'XSRF-TOKEN': TOKEN },
+        { 'X-XSRF-TOKEN': TOKEN.slice(0, -1) + 'X' },
+      ),
+    );
+    expectXsrfRefusal(
+      run('POST', '/api/auth/login', { 'XSRF-TOKEN': TOKEN }, { 'X-XSRF-TOKEN': TOKEN + 'X' }),
+    );
   });
 
   it('refuses a header when the client has no cookie, and a too-short pair', () => {
     expectXsrfRefusal(run('POST', '/api/auth/login', {}, { 'X-XSRF-TOKEN': TOKEN }));
-    expectXsrfRefusal(run('POST', '/api/auth/login', { 'XSRF-TOKEN': 'short' }, { 'X-XSRF-TOKEN': 'short' }));
+    expectXsrfRefusal(
+      run('POST', '/api/auth/login', { 'XSRF-TOKEN': 'short' }, { 'X-XSRF-TOKEN': 'short' }),
+    );
   });
 
   it('lets a matching pair through', () => {
-    expect(run('POST', '/api/auth/login', { 'XSRF-TOKEN': TOKEN }, { 'X-XSRF-TOKEN': TOKEN }).refusal).toBeNull();
+    expect(
+      run('POST', '/api/auth/login', { 'XSRF-TOKEN': TOKEN }, { 'X-XSRF-TOKEN': TOKEN }).refusal,
+    ).toBeNull();
   });
 
   it('does not check safe methods', () => {

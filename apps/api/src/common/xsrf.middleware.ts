@@ -21,15 +21,18 @@ function same(a: string, b: string): boolean {
 
 /**
  * Angular's double-submit XSRF defence (SPEC.md 7): hand out an `XSRF-TOKEN` cookie to
- * any client lacking one, and refuse a state-changing `/api` request whose
- * `X-XSRF-TOKEN` header does not match it.
+ * any client lacking one, and refuse a state-changing request whose
+ * `X-XSRF-TOKEN` header does not match it. Nothing else in feedpass accepts unsafe methods
+ * (the OData feed is read-only), so the check covers every path.
  */
 export function xsrfMiddleware(secureCookies: boolean) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const cookie: unknown = req.cookies?.[XSRF_COOKIE];
     const hasCookie = typeof cookie === 'string' && cookie.length >= 16;
     if (!hasCookie) setXsrfCookie(res, newXsrfToken(), secureCookies);
-    if (UNSAFE.has(req.method) && req.path.startsWith('/api/')) {
+    // Every state-changing request, whatever its path or its spelling (Express routes
+    // ignore case, so a prefix test on '/api/' could be dodged with '/API/').
+    if (UNSAFE.has(req.method)) {
       const header = req.get(XSRF_HEADER);
       if (!hasCookie || !header || !same(header, cookie)) {
         // Answered here: this runs before Nest's routing and exception filters.

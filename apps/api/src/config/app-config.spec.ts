@@ -23,10 +23,21 @@ describe('loadConfig', () => {
   });
 
   it('does not migrate or seed at boot in production unless told to migrate', () => {
-    const config = loadConfig({ DATABASE_URL, NODE_ENV: 'production', PUBLIC_URL: 'https://feeds.example.com' });
+    const config = loadConfig({
+      DATABASE_URL,
+      NODE_ENV: 'production',
+      PUBLIC_URL: 'https://feeds.example.com',
+    });
 
-    expect(config).toMatchObject({ nodeEnv: 'production', migrateOnBoot: false, seedDemo: false, cookieSecure: true });
-    expect(loadConfig({ DATABASE_URL, NODE_ENV: 'production', MIGRATE_ON_BOOT: 'true' }).migrateOnBoot).toBe(true);
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      migrateOnBoot: false,
+      seedDemo: false,
+      cookieSecure: true,
+    });
+    expect(
+      loadConfig({ DATABASE_URL, NODE_ENV: 'production', MIGRATE_ON_BOOT: 'true' }).migrateOnBoot,
+    ).toBe(true);
   });
 
   it('reads only the environment it is given', () => {
@@ -73,12 +84,17 @@ describe('loadConfig', () => {
       expect(() => loadConfig(env)).toThrow(/DATABASE_URL is required/);
     });
 
-    it.each(['not a url', 'mysql://db/feedpass', 'http://db:5432/feedpass'])('refuses %j', (value) => {
-      expect(() => loadConfig({ DATABASE_URL: value })).toThrow(/DATABASE_URL/);
-    });
+    it.each(['not a url', 'mysql://db/feedpass', 'http://db:5432/feedpass'])(
+      'refuses %j',
+      (value) => {
+        expect(() => loadConfig({ DATABASE_URL: value })).toThrow(/DATABASE_URL/);
+      },
+    );
 
     it('accepts postgresql: as well as postgres:', () => {
-      expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/feedpass' }).databaseUrl).toBe('postgresql://localhost/feedpass');
+      expect(loadConfig({ DATABASE_URL: 'postgresql://localhost/feedpass' }).databaseUrl).toBe(
+        'postgresql://localhost/feedpass',
+      );
     });
 
     it('does not echo the password of a bad URL back in the error', () => {
@@ -90,13 +106,19 @@ describe('loadConfig', () => {
 
   describe('SEED_DEMO', () => {
     it('refuses to seed the demo tenant with NODE_ENV=production', () => {
-      expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: 'true' })).toThrow(ConfigError);
-      expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: '1' })).toThrow(/SEED_DEMO.*production/);
+      expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: 'true' })).toThrow(
+        ConfigError,
+      );
+      expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: '1' })).toThrow(
+        /SEED_DEMO.*production/,
+      );
     });
 
     it('can be turned off in development, and stays off in production when said so', () => {
       expect(loadConfig({ DATABASE_URL, SEED_DEMO: 'false' }).seedDemo).toBe(false);
-      expect(loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: 'false' }).seedDemo).toBe(false);
+      expect(
+        loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: 'false' }).seedDemo,
+      ).toBe(false);
     });
 
     it('refuses a value that is neither true nor false', () => {
@@ -115,9 +137,19 @@ describe('loadConfig', () => {
     });
 
     it('marks cookies Secure when it is https, unless COOKIE_SECURE says otherwise', () => {
-      expect(loadConfig({ DATABASE_URL, PUBLIC_URL: 'https://feeds.example.com' }).cookieSecure).toBe(true);
-      expect(loadConfig({ DATABASE_URL, PUBLIC_URL: 'http://feeds.example.com' }).cookieSecure).toBe(false);
-      expect(loadConfig({ DATABASE_URL, PUBLIC_URL: 'https://feeds.example.com', COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+      expect(
+        loadConfig({ DATABASE_URL, PUBLIC_URL: 'https://feeds.example.com' }).cookieSecure,
+      ).toBe(true);
+      expect(
+        loadConfig({ DATABASE_URL, PUBLIC_URL: 'http://feeds.example.com' }).cookieSecure,
+      ).toBe(false);
+      expect(
+        loadConfig({
+          DATABASE_URL,
+          PUBLIC_URL: 'https://feeds.example.com',
+          COOKIE_SECURE: 'false',
+        }).cookieSecure,
+      ).toBe(false);
     });
 
     it.each(['feeds.example.com', 'ftp://feeds.example.com'])('refuses %j', (value) => {
@@ -130,8 +162,12 @@ describe('loadConfig', () => {
   });
 
   it('bounds the session settings', () => {
-    expect(loadConfig({ DATABASE_URL, SESSION_IDLE_MINUTES: '30', SESSION_MAX_DAYS: '1' })).toMatchObject({ sessionIdleMinutes: 30, sessionMaxDays: 1 });
-    expect(() => loadConfig({ DATABASE_URL, SESSION_IDLE_MINUTES: '1' })).toThrow(/SESSION_IDLE_MINUTES/);
+    expect(
+      loadConfig({ DATABASE_URL, SESSION_IDLE_MINUTES: '30', SESSION_MAX_DAYS: '1' }),
+    ).toMatchObject({ sessionIdleMinutes: 30, sessionMaxDays: 1 });
+    expect(() => loadConfig({ DATABASE_URL, SESSION_IDLE_MINUTES: '1' })).toThrow(
+      /SESSION_IDLE_MINUTES/,
+    );
     expect(() => loadConfig({ DATABASE_URL, SESSION_MAX_DAYS: '0' })).toThrow(/SESSION_MAX_DAYS/);
   });
 
@@ -140,7 +176,11 @@ describe('loadConfig', () => {
   });
 
   it('accepts an smtp: or smtps: SMTP_URL and refuses anything else', () => {
-    expect(loadConfig({ DATABASE_URL, SMTP_URL: 'smtps://mail.example.com:465' }).smtpUrl).toBe('smtps://mail.example.com:465');
-    expect(() => loadConfig({ DATABASE_URL, SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(loadConfig({ DATABASE_URL, SMTP_URL: 'smtps://mail.example.com:465' }).smtpUrl).toBe(
+      'smtps://mail.example.com:465',
+    );
+    expect(() => loadConfig({ DATABASE_URL, SMTP_URL: 'http://mail.example.com' })).toThrow(
+      /SMTP_URL/,
+    );
   });
 });
