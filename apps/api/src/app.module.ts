@@ -9,6 +9,7 @@ import { APP_CONFIG, type AppConfig } from './config/app-config.js';
 import { DemoSeed } from './dev/demo-seed.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
+import { DataSourcesModule } from './data-sources/data-sources.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         UsersModule,
         PolicyModule,
         TokensModule,
+        DataSourcesModule,
         HealthModule,
       ],
       providers: [DemoSeed],

@@ -22,6 +22,11 @@ export interface AppConfig {
   migrateOnBoot: boolean;
   seedDemo: boolean;
   logRequests: boolean;
+  /** Where data sources read from: a PostgreSQL schema, through a read-only connection. */
+  sourceDatabaseUrl: string;
+  sourceSchema: string;
+  /** Server-driven OData page size (Power BI may ask for less with odata.maxpagesize). */
+  odataPageSize: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -63,6 +68,14 @@ function url(env: Env, name: string, fallback: string | null, protocols: string[
   return raw;
 }
 
+function identifier(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) {
+    throw new ConfigError(`${name} must be a lower-case PostgreSQL identifier, got "${raw}"`);
+  }
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnvRaw = env.NODE_ENV || 'development';
   if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
@@ -93,5 +106,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     migrateOnBoot: flag(env, 'MIGRATE_ON_BOOT', !production),
     seedDemo,
     logRequests: flag(env, 'LOG_REQUESTS', nodeEnv !== 'test'),
+    sourceDatabaseUrl: url(env, 'SOURCE_DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:'])!,
+    sourceSchema: identifier(env, 'SOURCE_SCHEMA', 'demo'),
+    odataPageSize: integer(env, 'ODATA_PAGE_SIZE', 5000, 1, 100_000),
   };
 }

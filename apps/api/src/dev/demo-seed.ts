@@ -2,7 +2,9 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { sql } from '@mikro-orm/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Role } from '@feedpass/contracts';
-import { Tenant, User } from '@feedpass/domain';
+import { DataSource, Tenant, User } from '@feedpass/domain';
+import { DataSourcesService } from '../data-sources/data-sources.service.js';
+import { demoSchemaSql } from './demo-data.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { UsersService } from '../users/users.service.js';
 
@@ -24,6 +26,7 @@ export class DemoSeed {
   constructor(
     private readonly em: EntityManager,
     private readonly users: UsersService,
+    private readonly dataSources: DataSourcesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -46,5 +49,20 @@ export class DemoSeed {
       );
       this.logger.log(`Created demo sign-in ${demo.username}`);
     }
+    await this.seedSource(tenant.id);
+  }
+
+  /** The demo schema, and a ready data source owned by demo-user and shared with demo-admin. */
+  private async seedSource(tenantId: string): Promise<void> {
+    const connection = this.em.getConnection();
+    for (const statement of demoSchemaSql(this.config.sourceSchema)) await connection.execute(statement);
+    const [admin, user] = await Promise.all(
+      DEMO_USERS.map((u) => this.em.findOneOrFail(User, { [sql.lower('username')]: u.username })),
+    );
+    if (await this.em.count(DataSource, { owner: user.id })) return;
+    const auth = { tenantId, userId: user.id, username: user.username, role: user.role, sessionId: 'demo-seed' };
+    const source = await this.dataSources.create(auth, { name: 'CRM demo', tables: ['accounts', 'contacts', 'deals'] });
+    await this.dataSources.share(auth, source.id, { userId: admin.id });
+    this.logger.log(`Created the demo data source ${source.odataUrl}`);
   }
 }

@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
+import type { Catalog, DataSource, DataSourceList } from '@feedpass/contracts';
+import type { AuthContext } from '../auth/auth-context.js';
+import { Auth, Authenticated } from '../auth/authenticated.decorator.js';
+import { notFound } from '../common/api-exception.js';
+import { CatalogService } from './catalog.service.js';
+import { DataSourcesService } from './data-sources.service.js';
+import { CreateDataSourceDto } from './dto/create-data-source.dto.js';
+import { ShareDataSourceDto } from './dto/share-data-source.dto.js';
+
+const Id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => notFound(what) });
+
+@ApiTags('data sources')
+@Controller('data-sources')
+@Authenticated()
+export class DataSourcesController {
+  constructor(
+    private readonly sources: DataSourcesService,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  @Get()
+  list(@Auth() auth: AuthContext): Promise<DataSourceList> {
+    return this.sources.list(auth);
+  }
+
+  @Get('catalog')
+  getCatalog(): Promise<Catalog> {
+    return this.catalog.catalog();
+  }
+
+  @Post()
+  @ApiBadRequestResponse({ description: '`invalid_data_source`' })
+  create(@Auth() auth: AuthContext, @Body() dto: CreateDataSourceDto): Promise<DataSource> {
+    return this.sources.create(auth, dto);
+  }
+
+  @Post(':id/shares')
+  @HttpCode(200)
+  @ApiBadRequestResponse({ description: '`cross_tenant_share`, `cannot_share_with_self`' })
+  @ApiNotFoundResponse({ description: 'Not a data source you own, or no such user' })
+  share(@Auth() auth: AuthContext, @Param('id', Id('Data source')) id: string, @Body() dto: ShareDataSourceDto): Promise<DataSource> {
+    return this.sources.share(auth, id, dto);
+  }
+
+  @Delete(':id/shares/:userId')
+  @HttpCode(204)
+  unshare(
+    @Auth() auth: AuthContext,
+    @Param('id', Id('Data source')) id: string,
+    @Param('userId', Id('User')) userId: string,
+  ): Promise<void> {
+    return this.sources.unshare(auth, id, userId);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Auth() auth: AuthContext, @Param('id', Id('Data source')) id: string): Promise<void> {
+    return this.sources.remove(auth, id);
+  }
+}

@@ -1,0 +1,29 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import pg from 'pg';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+/**
+ * The read-only connection data sources are served from (SPEC.md section 6): every
+ * transaction on it is READ ONLY, and statements time out, whatever a query asks for.
+ */
+@Injectable()
+export class SourceDatabase implements OnModuleDestroy {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.schema = config.sourceSchema;
+    this.pool = new pg.Pool({
+      connectionString: config.sourceDatabaseUrl,
+      max: 10,
+      options: '-c default_transaction_read_only=on -c statement_timeout=60000',
+      application_name: 'feedpass-odata',
+    });
+    // An idle client that loses its server must not crash the process.
+    this.pool.on('error', () => undefined);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.end();
+  }
+}
