@@ -27,7 +27,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(cookieParser());
   app.use(xsrfMiddleware(config.cookieSecure));
   app.use(jsonBody());
-  app.setGlobalPrefix('api');
+  // The OData feed lives at /odata, beside the portal API under /api.
+  app.setGlobalPrefix('api', { exclude: ['odata', 'odata/{*path}'] });
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();

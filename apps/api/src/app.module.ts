@@ -10,6 +10,7 @@ import { DemoSeed } from './dev/demo-seed.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { DataSourcesModule } from './data-sources/data-sources.module.js';
+import { ODataModule } from './odata/odata.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         PolicyModule,
         TokensModule,
         DataSourcesModule,
+        ODataModule,
         HealthModule,
       ],
       providers: [DemoSeed],

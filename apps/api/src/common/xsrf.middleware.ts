@@ -29,7 +29,8 @@ export function xsrfMiddleware(secureCookies: boolean) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const cookie: unknown = req.cookies?.[XSRF_COOKIE];
     const hasCookie = typeof cookie === 'string' && cookie.length >= 16;
-    if (!hasCookie) setXsrfCookie(res, newXsrfToken(), secureCookies);
+    // Browsers need the cookie; Power BI reading /odata does not.
+    if (!hasCookie && !req.path.startsWith('/odata/')) setXsrfCookie(res, newXsrfToken(), secureCookies);
     // Every state-changing request, whatever its path or its spelling (Express routes
     // ignore case, so a prefix test on '/api/' could be dodged with '/API/').
     if (UNSAFE.has(req.method)) {

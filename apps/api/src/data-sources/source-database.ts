@@ -2,6 +2,10 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 
+/** int8, numeric, date, time, timestamp, timestamptz. */
+const RAW_TYPES = new Set([20, 1700, 1082, 1083, 1114, 1184]);
+const raw = (value: string) => value;
+
 /**
  * The read-only connection data sources are served from (SPEC.md section 6): every
  * transaction on it is READ ONLY, and statements time out, whatever a query asks for.
@@ -16,7 +20,10 @@ export class SourceDatabase implements OnModuleDestroy {
     this.pool = new pg.Pool({
       connectionString: config.sourceDatabaseUrl,
       max: 10,
-      options: '-c default_transaction_read_only=on -c statement_timeout=60000',
+      options: '-c default_transaction_read_only=on -c statement_timeout=60000 -c timezone=UTC',
+      // Exact values as text: 64-bit integers, decimals, dates and times are written to
+      // OData JSON as PostgreSQL prints them, never through a lossy JS number or Date.
+      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (RAW_TYPES.has(oid) ? raw : pg.types.getTypeParser(oid, format)) },
       application_name: 'feedpass-odata',
     });
     // An idle client that loses its server must not crash the process.

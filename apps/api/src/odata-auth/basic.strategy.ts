@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { BasicStrategy } from 'passport-http';
+import type { ODataPrincipal } from './odata-principal.js';
+import { TokenAuthenticator } from './token-authenticator.js';
+
+/** passport-http's Basic scheme: the username, and an access token as the password. */
+@Injectable()
+export class TokenBasicStrategy extends PassportStrategy(BasicStrategy, 'basic') {
+  constructor(private readonly authenticator: TokenAuthenticator) {
+    super({ passReqToCallback: true, realm: 'feedpass' });
+  }
+
+  /** Returning false makes passport fail the request (401). */
+  async validate(req: Request, username: string, token: string): Promise<ODataPrincipal | false> {
+    return (await this.authenticator.authenticate(username, token, req.ip ?? 'unknown')) ?? false;
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { HistoryModule } from '../history/history.module.js';
+import { BasicThrottle } from './basic-throttle.js';
+import { TokenBasicStrategy } from './basic.strategy.js';
+import { ODataAuthGuard } from './odata-auth.guard.js';
+import { TokenAuthenticator } from './token-authenticator.js';
+
+@Module({
+  imports: [PassportModule.register({ session: false }), HistoryModule],
+  providers: [TokenBasicStrategy, TokenAuthenticator, BasicThrottle, ODataAuthGuard],
+  exports: [ODataAuthGuard, PassportModule],
+})
+export class ODataAuthModule {}

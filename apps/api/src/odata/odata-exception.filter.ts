@@ -1,0 +1,37 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { ODataException, unauthorized } from './odata-error.js';
+import { ODataQueryError } from './query/odata-query-error.js';
+
+/** Every failure under /odata answers in the OData error format with `OData-Version: 4.0`. */
+@Catch()
+export class ODataExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OData');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const odata = this.toOData(error);
+    if (odata.getStatus() >= 500 && odata.getStatus() !== 501) {
+      this.logger.error(error instanceof Error ? error.stack : String(error));
+    }
+    if (res.headersSent) return;
+    const body = Buffer.from(JSON.stringify(odata.getResponse()), 'utf8');
+    res.status(odata.getStatus()).set({ ...odata.headers, 'OData-Version': '4.0' });
+    res.setHeader('Content-Type', 'application/json;odata.metadata=minimal');
+    res.setHeader('Content-Length', body.length);
+    res.end(body);
+  }
+
+  private toOData(error: unknown): ODataException {
+    if (error instanceof ODataException) return error;
+    if (error instanceof ODataQueryError) return new ODataException(error.status, error.status === 501 ? 'not_implemented' : 'bad_request', error.message);
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      if (status === 401) return unauthorized();
+      const body = error.getResponse() as { code?: string; message?: string } | string;
+      const message = typeof body === 'string' ? body : (body.message ?? error.message);
+      return new ODataException(status, typeof body === 'object' && body.code ? body.code : 'error', String(message), (error as { headers?: Record<string, string> }).headers ?? {});
+    }
+    return new ODataException(500, 'internal_error', 'Something went wrong on our side');
+  }
+}
