@@ -29,10 +29,8 @@ function build() {
   }
 }
 
-async function startMailSink() {
+async function startMailSink({ smtp, web }) {
   const { MailDev } = await import('maildev');
-  const smtp = Number(env.MAILDEV_SMTP_PORT || 1025);
-  const web = Number(env.MAILDEV_WEB_PORT || 1080);
   const maildev = new MailDev({ smtp, web, ip: '127.0.0.1', webIp: '127.0.0.1', silent: true, mailDirectory: join(root, '.data/mail') });
   await maildev.start();
   stoppers.push(() => maildev.stop());
@@ -41,16 +39,17 @@ async function startMailSink() {
 
 async function main() {
   build();
+  const defaults = await import('../dist/apps/api/src/config/dev-defaults.js');
   let mailWeb = null;
   if (!env.DATABASE_URL && !production) {
-    const port = Number(env.EMBEDDED_PG_PORT || 54329);
+    const port = defaults.embeddedPostgresPort(env);
     console.log(`Starting the embedded PostgreSQL in .data/postgres (port ${port}) ...`);
     const server = await startEmbeddedPostgres({ dir: join(root, '.data/postgres'), port });
     stoppers.push(() => server.stop());
     env.DATABASE_URL = server.url;
   }
   if (!env.SMTP_URL && !production) {
-    const sink = await startMailSink();
+    const sink = await startMailSink(defaults.mailSinkPorts(env));
     env.SMTP_URL = sink.smtpUrl;
     mailWeb = sink.webUrl;
   }
@@ -66,6 +65,8 @@ async function main() {
   console.log(` API docs     ${config.publicUrl}/api/docs`);
   console.log(` Health       ${config.publicUrl}/api/health`);
   if (mailWeb) console.log(` Mail sink    ${mailWeb}  (every email feedpass sends lands here)`);
+  console.log(` Expiry job   ${config.expiryCron ? `on "${config.expiryCron}"` : 'off'}; run one sweep as of any time with`);
+  console.log(`              npm run job:expiry -- --now 2026-12-01T00:00:00Z`);
   if (config.seedDemo) {
     console.log(`\n Demo sign-ins (tenant "Demo"), password feedpass-demo:`);
     console.log(`   demo-admin   tenant admin`);

@@ -10,6 +10,8 @@ import { DemoSeed } from './dev/demo-seed.js';
 import { HealthModule } from './health/health.module.js';
 import { HistoryModule } from './history/history.module.js';
 import { DataSourcesModule } from './data-sources/data-sources.module.js';
+import { ExpiryModule } from './expiry/expiry.module.js';
+import { MailModule } from './mail/mail.module.js';
 import { ODataModule } from './odata/odata.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
@@ -43,6 +45,8 @@ export class AppModule {
         TokensModule,
         DataSourcesModule,
         ODataModule,
+        MailModule,
+        ExpiryModule,
         HealthModule,
       ],
       providers: [DemoSeed],

@@ -5,6 +5,9 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { AppModule } from './app.module.js';
 import { loadConfig } from './config/app-config.js';
+import { withDevDefaults } from './config/dev-defaults.js';
+import { FixedClock } from './common/clock.js';
+import { ExpiryJob } from './expiry/expiry.job.js';
 import { migrate } from './database/database.js';
 import { runInContext } from './database/run-in-context.js';
 import { DemoSeed } from './dev/demo-seed.js';
@@ -23,6 +26,11 @@ const HELP = `feedpass command line (configured like the server: DATABASE_URL, N
                                                FEEDPASS_PASSWORD environment variable or stdin,
                                                never from an argument
   npm run cli -- seed:demo                     create the demo tenant (refused in production)
+  npm run job:expiry -- --now <ISO-8601>       one expiry sweep and one outbox dispatch as if it
+                                               were that time (default: now), then exit
+
+In development, DATABASE_URL and SMTP_URL default to the embedded PostgreSQL and mail sink
+that \`npm start\` runs.
 `;
 
 async function readPassword(env: NodeJS.ProcessEnv): Promise<string> {
@@ -54,10 +62,17 @@ async function main(argv: string[]): Promise<void> {
       role: { type: 'string', default: 'user' },
       'time-zone': { type: 'string', default: 'UTC' },
       initial: { type: 'boolean', default: false },
+      now: { type: 'string' },
     },
   });
-  const config = { ...loadConfig(), migrateOnBoot: false, portalDir: null };
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['warn', 'error'] });
+  const now = values.now === undefined ? new Date() : new Date(values.now);
+  if (Number.isNaN(now.getTime()) || (values.now !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(values.now))) {
+    throw new Error(`--now must be an ISO-8601 date-time such as 2026-12-01T00:00:00Z, got "${values.now}"`);
+  }
+  const config = { ...loadConfig(withDevDefaults(process.env)), migrateOnBoot: false, portalDir: null, expiryCron: null };
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { clock: new FixedClock(now) }), {
+    logger: ['warn', 'error'],
+  });
   const orm = app.get(MikroORM);
   try {
     switch (command) {
@@ -102,6 +117,15 @@ async function main(argv: string[]): Promise<void> {
           return app.get(UsersService).create({ tenantId: tenant.id, userId: null }, input);
         });
         console.log(`Created ${user.role} "${user.username}" (${user.id})`);
+        break;
+      }
+      case 'job:expiry': {
+        const { sweep, outbox } = await app.get(ExpiryJob).runOnce(now);
+        console.log(
+          `Expiry sweep at ${now.toISOString()}: ${sweep.expired} token(s) expired, ${sweep.notices} notice(s) queued in ${sweep.emails} email(s)` +
+            (sweep.ran ? '' : ' (skipped: another instance was sweeping)'),
+        );
+        console.log(`Outbox: ${outbox.sent} sent, ${outbox.retried} to retry, ${outbox.failed} failed, ${outbox.cancelled} cancelled`);
         break;
       }
       case 'seed:demo':

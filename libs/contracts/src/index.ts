@@ -5,4 +5,5 @@ export * from './tokens.js';
 export * from './policy.js';
 export * from './history.js';
 export * from './data-sources.js';
+export * from './mail.js';
 export * from './health.js';

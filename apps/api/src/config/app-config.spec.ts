@@ -19,7 +19,22 @@ describe('loadConfig', () => {
       migrateOnBoot: true,
       seedDemo: true,
       logRequests: true,
+      sourceDatabaseUrl: DATABASE_URL,
+      sourceSchema: 'demo',
+      odataPageSize: 5000,
+      expiryCron: '* * * * *',
+      mailFrom: 'feedpass <no-reply@feedpass.invalid>',
     });
+  });
+
+  it('turns the expiry schedule off with EXPIRY_CRON=off, and by default under test', () => {
+    expect(loadConfig({ DATABASE_URL, EXPIRY_CRON: 'off' }).expiryCron).toBeNull();
+    expect(loadConfig({ DATABASE_URL, NODE_ENV: 'test' }).expiryCron).toBeNull();
+    expect(loadConfig({ DATABASE_URL, EXPIRY_CRON: '*/5 * * * *' }).expiryCron).toBe('*/5 * * * *');
+  });
+
+  it('refuses a SOURCE_SCHEMA that is not a plain identifier', () => {
+    expect(() => loadConfig({ DATABASE_URL, SOURCE_SCHEMA: 'demo; drop table x' })).toThrow(ConfigError);
   });
 
   it('does not migrate or seed at boot in production unless told to migrate', () => {

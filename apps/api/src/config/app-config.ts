@@ -27,6 +27,10 @@ export interface AppConfig {
   sourceSchema: string;
   /** Server-driven OData page size (Power BI may ask for less with odata.maxpagesize). */
   odataPageSize: number;
+  /** Cron expression of the expiry job (SPEC.md section 5); null turns the schedule off. */
+  expiryCron: string | null;
+  /** The From of every email. */
+  mailFrom: string;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -109,5 +113,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sourceDatabaseUrl: url(env, 'SOURCE_DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:'])!,
     sourceSchema: identifier(env, 'SOURCE_SCHEMA', 'demo'),
     odataPageSize: integer(env, 'ODATA_PAGE_SIZE', 5000, 1, 100_000),
+    expiryCron: env.EXPIRY_CRON === 'off' ? null : (env.EXPIRY_CRON || (nodeEnv === 'test' ? null : '* * * * *')),
+    mailFrom: env.MAIL_FROM || 'feedpass <no-reply@feedpass.invalid>',
   };
 }

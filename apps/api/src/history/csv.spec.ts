@@ -28,7 +28,9 @@ describe('csvLine (RFC 4180, with spreadsheet formula neutralisation)', () => {
   });
 
   it('leaves a formula character alone when it is not the first character', () => {
-    expect(csvLine(['a=b', '1+1', 'x-y', 'me@example.test'])).toBe('a=b,1+1,x-y,me@example.test\r\n');
+    expect(csvLine(['a=b', '1+1', 'x-y', 'me@example.test'])).toBe(
+      'a=b,1+1,x-y,me@example.test\r\n',
+    );
   });
 
   it('quotes cells with commas, quotes or line breaks and doubles the quotes', () => {

@@ -2,8 +2,10 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import type { Policy, PolicyUpdateResult, UpdatePolicyRequest } from '@feedpass/contracts';
-import { DEFAULT_POLICY, shortenedExpiryLimit, Tenant, TokenPolicy, User, validatePolicy, type PolicyRules } from '@feedpass/domain';
+import { DEFAULT_POLICY, nextNoticeAtSql, shortenedExpiryLimit, Tenant, TokenPolicy, User, validatePolicy, type PolicyRules } from '@feedpass/domain';
+import { randomUUID } from 'node:crypto';
 import { ApiException } from '../common/api-exception.js';
+import { executeNamed, queueNoticesSql } from '../mail/notice-queue.js';
 import { Clock } from '../common/clock.js';
 import { toUserRef } from '../common/user-ref.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
@@ -62,6 +64,7 @@ export class PolicyService {
       const limit = shortenedExpiryLimit(next, now);
       if (input.applyToExisting && limit) {
         shortened = await this.shortenActiveTokens(em, actor.tenantId, limit, now);
+        await this.notifyShortened(em, shortened, limit, now);
         for (const token of shortened) {
           this.history.record(em, {
             tenantId: actor.tenantId,
@@ -73,10 +76,29 @@ export class PolicyService {
           });
         }
       }
+      // New thresholds or new expiries: every live token's next notice moves accordingly.
+      await executeNamed(
+        em,
+        `update access_token t set next_notice_at = ${nextNoticeAtSql(':thresholds::jsonb', ':now')}
+          where t.tenant_id = :tenant and t.revoked_at is null and t.expired_at is null and t.expires_at is not null`,
+        { thresholds: JSON.stringify(next.notifyDaysBefore), now, tenant: actor.tenantId },
+      );
       await em.flush();
       await em.populate(policy, ['updatedBy']);
       return { ...toPolicy(policy), shortenedTokens: shortened.length };
     });
+  }
+
+  /** The owners of shortened tokens get the expiry email too: one per owner, listing them. */
+  private async notifyShortened(em: EntityManager, rows: ShortenedRow[], limit: Date, now: Date): Promise<void> {
+    if (!rows.length) return;
+    await executeNamed(
+      em,
+      queueNoticesSql(`with due_notices as (
+          select t.id as token_id, :kind::text as kind, t.tenant_id, t.owner_id
+            from access_token t where t.id in (select value::uuid from jsonb_array_elements_text(:ids::jsonb)))`),
+      { kind: `shortened:${limit.toISOString()}`, ids: JSON.stringify(rows.map((r) => r.id)), now, run: randomUUID() },
+    );
   }
 
   /** One statement: every active token of the tenant that outlives `limit` now ends at it. */

@@ -14,6 +14,7 @@ import {
 import {
   AccessToken,
   generateTokenValue,
+  nextNoticeAt,
   normalizeLabel,
   resolveMintExpiry,
   resolveRotationExpiry,
@@ -78,10 +79,11 @@ export class TokensService {
     return this.em.transactional(async (em) => {
       await this.lockOwner(em, auth);
       const now = this.clock.now();
-      const expiry = resolveMintExpiry(await this.policy.rules(em, auth.tenantId), requested, now);
+      const rules = await this.policy.rules(em, auth.tenantId);
+      const expiry = resolveMintExpiry(rules, requested, now);
       if (!expiry.ok) throw new ApiException(400, expiry.code, expiry.message);
       await this.assertSlotFree(em, auth, now);
-      return this.mint(em, auth, { label: tokenLabel, expiresAt: expiry.value, now });
+      return this.mint(em, auth, { label: tokenLabel, expiresAt: expiry.value, now, notifyDaysBefore: rules.notifyDaysBefore });
     });
   }
 
@@ -119,7 +121,7 @@ export class TokensService {
     return this.em.transactional(async (em) => {
       const now = this.clock.now();
       const revoked = await em.getConnection().execute<{ id: string; label: string }[]>(
-        `update access_token set revoked_at = ?, revoke_reason = 'revoke_all', updated_at = ?
+        `update access_token set revoked_at = ?, revoke_reason = 'revoke_all', updated_at = ?, next_notice_at = null
           where owner_id = ? and tenant_id = ? and revoked_at is null and (expires_at is null or expires_at > ?)
           returning id, label`,
         [now, now, auth.userId, auth.tenantId, now],
@@ -156,8 +158,15 @@ export class TokensService {
       }
       if (status === 'active') this.markRevoked(em, auth, old, 'rotated', now);
       else await this.assertSlotFree(em, auth, now);
-      const expiresAt = resolveRotationExpiry(await this.policy.rules(em, auth.tenantId), old, now);
-      const created = await this.mint(em, auth, { label: old.label, expiresAt, now, rotatedFrom: old.id });
+      const rules = await this.policy.rules(em, auth.tenantId);
+      const expiresAt = resolveRotationExpiry(rules, old, now);
+      const created = await this.mint(em, auth, {
+        label: old.label,
+        expiresAt,
+        now,
+        rotatedFrom: old.id,
+        notifyDaysBefore: rules.notifyDaysBefore,
+      });
       return { ...created, replaced: toToken(old, now) };
     });
   }
@@ -192,6 +201,7 @@ export class TokensService {
   private markRevoked(em: EntityManager, auth: AuthContext, token: AccessToken, reason: 'user' | 'rotated', now: Date): void {
     token.revokedAt = now;
     token.revokeReason = reason;
+    token.nextNoticeAt = null;
     this.history.record(em, {
       tenantId: auth.tenantId,
       type: 'token.revoked',
@@ -205,7 +215,7 @@ export class TokensService {
   private async mint(
     em: EntityManager,
     auth: AuthContext,
-    spec: { label: string; expiresAt: Date | null; now: Date; rotatedFrom?: string },
+    spec: { label: string; expiresAt: Date | null; now: Date; rotatedFrom?: string; notifyDaysBefore: number[] },
   ): Promise<CreatedToken> {
     const value = generateTokenValue();
     const token = em.create(AccessToken, {
@@ -216,6 +226,7 @@ export class TokensService {
       expiresAt: spec.expiresAt,
       rotatedFrom: spec.rotatedFrom ?? null,
       createdAt: spec.now,
+      nextNoticeAt: nextNoticeAt({ createdAt: spec.now, expiresAt: spec.expiresAt }, spec.notifyDaysBefore, spec.now),
     });
     this.history.record(em, {
       tenantId: auth.tenantId,

@@ -22,6 +22,10 @@ export const AccessToken = defineEntity({
     revokedAt: p.datetime().nullable(),
     revokeReason: p.enum(REVOKE_REASONS).nullable(),
     lastUsedAt: p.datetime().nullable(),
+    /** When the expiry job recorded the expiry (status is expired from `expiresAt` on). */
+    expiredAt: p.datetime().nullable(),
+    /** When the next expiry notice falls due (rules/notices.ts); null when none will. */
+    nextNoticeAt: p.datetime().nullable(),
     /** The token this one replaced by rotation. */
     rotatedFrom: p.uuid().nullable(),
   },
@@ -33,6 +37,17 @@ export const AccessToken = defineEntity({
       name: 'access_token_owner_unrevoked_index',
       expression:
         'create index "access_token_owner_unrevoked_index" on "access_token" ("owner_id", "expires_at") where "revoked_at" is null',
+    },
+    {
+      // The expiry job's candidates: unrevoked tokens with an expiry it has not handled.
+      name: 'access_token_expiry_due_index',
+      expression:
+        'create index "access_token_expiry_due_index" on "access_token" ("expires_at") where "revoked_at" is null and "expired_at" is null and "expires_at" is not null',
+    },
+    {
+      name: 'access_token_next_notice_index',
+      expression:
+        'create index "access_token_next_notice_index" on "access_token" ("next_notice_at") where "next_notice_at" is not null',
     },
   ],
 });

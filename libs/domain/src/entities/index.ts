@@ -6,14 +6,18 @@ export * from './history-event.entity.js';
 export * from './access-token.entity.js';
 export * from './token-policy.entity.js';
 export * from './data-source.entity.js';
+export * from './token-notice.entity.js';
+export * from './mail-outbox.entity.js';
 
 import { AccessToken } from './access-token.entity.js';
 import { HistoryEvent } from './history-event.entity.js';
 import { TokenPolicy } from './token-policy.entity.js';
 import { DataSource, DataSourceShare } from './data-source.entity.js';
+import { MailOutbox } from './mail-outbox.entity.js';
+import { TokenNotice } from './token-notice.entity.js';
 import { Session } from './session.entity.js';
 import { Tenant } from './tenant.entity.js';
 import { User } from './user.entity.js';
 
 /** Every entity of the one domain, for the ORM configuration. */
-export const ENTITIES = [Tenant, User, Session, HistoryEvent, AccessToken, TokenPolicy, DataSource, DataSourceShare];
+export const ENTITIES = [Tenant, User, Session, HistoryEvent, AccessToken, TokenPolicy, DataSource, DataSourceShare, TokenNotice, MailOutbox];

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125135651 } from './Migration20261125135651.js';
 import { Migration20261125140634 } from './Migration20261125140634.js';
 import { Migration20261125141126 } from './Migration20261125141126.js';
+import { Migration20261125142453 } from './Migration20261125142453.js';
 
 /**
  * Every migration, in order. `npm run migration:create` writes a new file here; add it to
@@ -11,4 +12,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125135651', class: Migration20261125135651 },
   { name: 'Migration20261125140634', class: Migration20261125140634 },
   { name: 'Migration20261125141126', class: Migration20261125141126 },
+  { name: 'Migration20261125142453', class: Migration20261125142453 },
 ];

@@ -238,8 +238,10 @@ export class ExpressionParser {
     for (;;) {
       const item = this.next();
       if (item.kind !== 'literal') {
-        if (item.kind === 'eof')
+        if (item.kind === 'eof') {
           throw this.error(400, "missing ')' for the list after 'in'", inToken.pos);
+        }
+        if (item.kind === 'punct') throw this.unexpected(item, "a literal in the list after 'in'");
         throw this.error(
           400,
           `the list after 'in' may hold only literals, found '${clip(item.text)}'`,

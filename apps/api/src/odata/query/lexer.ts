@@ -313,7 +313,7 @@ class Lexer {
     const name = text.slice(start, end);
     if (text[end] === "'") this.prefixedLiteral(name, start);
     const keyword = KEYWORD_LITERALS.get(name);
-    if (keyword) return this.literal(start, end, keyword, 'literal');
+    if (keyword) return this.push({ kind: 'literal', pos: start, text: name, literal: keyword });
     this.push({ kind: 'name', pos: start, text: name });
   }
 

@@ -1,4 +1,4 @@
-import { resolveProperty, type EntitySetModel, type PropertyModel } from './edm.js';
+import { clip, resolveProperty, type EntitySetModel, type PropertyModel } from './edm.js';
 import { ExpressionParser } from './filter-parser.js';
 import { tokenize } from './lexer.js';
 import { ODataQueryError } from './odata-query-error.js';
@@ -21,11 +21,16 @@ export function parseOrderBy(text: string, set: EntitySetModel): OrderByItem[] {
   for (;;) {
     const node = parser.parseExpression();
     if (node.kind === 'literal') {
-      throw parser.error(400, `expected a property name, found '${node.text}'`, node.pos);
+      throw parser.error(400, `unexpected '${clip(node.text)}'`, node.pos, ', expected a property');
     }
     if (node.kind !== 'member') {
-      const what = node.kind === 'call' ? `the function ${node.name}()` : 'an expression';
-      throw parser.error(501, `ordering by ${what} is not supported, only by properties`, node.pos);
+      const what = node.kind === 'call' ? `${node.name}()` : 'an expression';
+      throw parser.error(
+        501,
+        `ordering by ${what} is not supported`,
+        node.pos,
+        '; order by properties',
+      );
     }
     const property = resolveProperty(set, node.name, OPTION, node.pos);
     if (items.some((item) => item.property === property)) {

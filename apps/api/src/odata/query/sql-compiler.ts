@@ -290,9 +290,7 @@ class FilterCompiler {
       emit: () => {
         const sql = operand.emit();
         // OData is two-valued: not (Name eq 'x') is true for a null Name.
-        return operand.nullable
-          ? `NOT COALESCE(${sql}, FALSE)`
-          : `NOT ${wrap(operand, sql, Level.Comparison)}`;
+        return operand.nullable ? `NOT COALESCE(${sql}, FALSE)` : `NOT ${wrap(operand, sql)}`;
       },
     };
   }

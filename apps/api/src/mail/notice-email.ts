@@ -1,0 +1,92 @@
+import type { MailMessage } from './mailer.js';
+
+export interface NoticeLine {
+  tokenId: string;
+  label: string;
+  /** `before:7`, `expired`, `shortened:<iso>` … */
+  kind: string;
+  expiresAt: Date;
+}
+
+export interface Recipient {
+  email: string;
+  displayName: string;
+  username: string;
+  timeZone: string;
+}
+
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** "Tuesday, 1 December 2026 at 09:00 CET" in the owner's zone, exact to the minute. */
+export function formatExpiry(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', {
+    dateStyle: 'full',
+    timeStyle: 'long',
+    timeZone,
+  }).format(date);
+}
+
+function headline(line: NoticeLine): string {
+  if (line.kind === 'expired') return 'has expired';
+  if (line.kind.startsWith('shortened:')) return 'now expires sooner: your admin shortened it under a new policy';
+  const days = Number(line.kind.slice('before:'.length));
+  return `expires in ${days} day${days === 1 ? '' : 's'}`;
+}
+
+/**
+ * One email per owner per run, listing every token concerned: label, exact expiry in the
+ * owner's time zone, what breaks, and a link that opens Rotate for that token. It never
+ * contains a token value (there is none to put in).
+ */
+export function noticeEmail(recipient: Recipient, lines: NoticeLine[], publicUrl: string): MailMessage {
+  const expired = lines.filter((l) => l.kind === 'expired').length;
+  const subject =
+    lines.length === 1
+      ? `Your feedpass access token "${lines[0].label}" ${expired ? 'has expired' : 'expires soon'}`
+      : `${lines.length} of your feedpass access tokens ${expired === lines.length ? 'have expired' : 'need attention'}`;
+  const rotateUrl = (l: NoticeLine) => `${publicUrl}/tokens?rotate=${encodeURIComponent(l.tokenId)}`;
+  const when = (l: NoticeLine) => `${l.kind === 'expired' ? 'Expired' : 'Expires'} ${formatExpiry(l.expiresAt, recipient.timeZone)}`;
+
+  const text = [
+    `Hello ${recipient.displayName},`,
+    '',
+    'These feedpass access tokens need your attention:',
+    '',
+    ...lines.flatMap((l) => [`* "${l.label}" ${headline(l)}`, `  ${when(l)}`, `  Rotate it: ${rotateUrl(l)}`, '']),
+    'What breaks: once a token has expired, every Power BI refresh that uses it fails with',
+    '401 Unauthorized, in Power BI Desktop and in the Power BI service (scheduled refresh).',
+    '',
+    'How to recover:',
+    '1. Open the Rotate link above. feedpass mints a replacement with the same label under',
+    '   the current policy, revokes the old token, and shows you the new value once.',
+    '2. In the Power BI service, open the dataset Settings > Data source credentials > Edit,',
+    `   choose Basic, enter your username "${recipient.username}" and paste the new token as the`,
+    '   password. In Power BI Desktop: File > Options and settings > Data source settings.',
+    '',
+    `Times are shown in ${recipient.timeZone}.`,
+    '',
+    '— feedpass',
+  ].join('\n');
+
+  const items = lines
+    .map(
+      (l) =>
+        `<li><strong>${escape(l.label)}</strong> ${escape(headline(l))}<br>${escape(when(l))}<br>` +
+        `<a href="${escape(rotateUrl(l))}">Rotate “${escape(l.label)}”</a></li>`,
+    )
+    .join('');
+  const html =
+    `<p>Hello ${escape(recipient.displayName)},</p>` +
+    `<p>These feedpass access tokens need your attention:</p><ul>${items}</ul>` +
+    '<p><strong>What breaks:</strong> once a token has expired, every Power BI refresh that uses it fails with ' +
+    '<code>401 Unauthorized</code>, in Power BI Desktop and in the Power BI service (scheduled refresh).</p>' +
+    '<p><strong>How to recover:</strong></p><ol>' +
+    '<li>Open the Rotate link. feedpass mints a replacement with the same label under the current policy, ' +
+    'revokes the old token, and shows you the new value once.</li>' +
+    '<li>In the Power BI service, open the dataset <em>Settings → Data source credentials → Edit</em>, choose ' +
+    `<em>Basic</em>, enter your username <code>${escape(recipient.username)}</code> and paste the new token as the password. ` +
+    'In Power BI Desktop: <em>File → Options and settings → Data source settings</em>.</li></ol>' +
+    `<p>Times are shown in ${escape(recipient.timeZone)}.</p><p>— feedpass</p>`;
+  return { to: recipient.email, subject, text, html };
+}

@@ -1,0 +1,43 @@
+/**
+ * When expiry notices fall due (SPEC.md section 5). A token gets one notice per threshold
+ * of `notifyDaysBefore` — unless that threshold already lay inside its life when it was
+ * minted — and one when it has expired. `nextNoticeAt` is what the job's index scans, so
+ * each run touches only the tokens that are due.
+ */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface NoticeTimes {
+  createdAt: Date;
+  expiresAt: Date | null;
+}
+
+/** Thresholds (in days) that apply to a token: those shorter than its whole lifetime. */
+export function applicableThresholds(token: NoticeTimes, notifyDaysBefore: number[]): number[] {
+  if (!token.expiresAt) return [];
+  const lifetime = token.expiresAt.getTime() - token.createdAt.getTime();
+  return notifyDaysBefore.filter((days) => lifetime > days * DAY_MS);
+}
+
+/** The next moment after `now` at which a notice about this token falls due, or null. */
+export function nextNoticeAt(token: NoticeTimes, notifyDaysBefore: number[], now: Date): Date | null {
+  if (!token.expiresAt) return null;
+  const expires = token.expiresAt.getTime();
+  const upcoming = applicableThresholds(token, notifyDaysBefore)
+    .map((days) => expires - days * DAY_MS)
+    .filter((at) => at > now.getTime());
+  if (upcoming.length) return new Date(Math.min(...upcoming));
+  return expires > now.getTime() ? new Date(expires) : null;
+}
+
+/**
+ * The same rule in SQL, for set-based updates: `t` is the access_token alias, `thresholds`
+ * a jsonb array expression and `now` a timestamptz expression.
+ */
+export function nextNoticeAtSql(thresholds: string, now: string): string {
+  return `coalesce(
+    (select min(t.expires_at - d::int * interval '1 day')
+       from jsonb_array_elements_text(${thresholds}) d
+      where t.expires_at - d::int * interval '1 day' > ${now}
+        and t.expires_at - t.created_at > d::int * interval '1 day'),
+    case when t.expires_at > ${now} then t.expires_at end)`;
+}
