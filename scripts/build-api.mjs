@@ -17,6 +17,20 @@ async function* walk(dir) {
   }
 }
 
+async function* walkAll(dir) {
+  let entries = [];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walkAll(path);
+    else yield path;
+  }
+}
+
 const options = {
   jsc: {
     parser: { syntax: 'typescript', decorators: true },
@@ -33,17 +47,24 @@ const options = {
   sourceMaps: true,
 };
 
-for (const dir of ['apps', 'libs']) await rm(join(out, dir), { recursive: true, force: true });
-let count = 0;
+// Compile everything first, then overwrite in place and remove what no longer has a
+// source: a process running from dist/ meanwhile never finds a module missing.
+const outputs = new Map();
 for (const dir of sources) {
   for await (const file of walk(join(root, dir))) {
     const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
     const { code, map } = await transformFile(file, { ...options, filename: file, outputPath: target });
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, code + `\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
-    if (map) await writeFile(target + '.map', map);
-    count++;
+    outputs.set(target, code + `\n//# sourceMappingURL=${target.split('/').pop()}.map\n`);
+    if (map) outputs.set(target + '.map', map);
   }
 }
+for (const [target, text] of outputs) {
+  await mkdir(dirname(target), { recursive: true });
+  await writeFile(target, text);
+}
+for (const dir of ['apps', 'libs']) {
+  for await (const file of walkAll(join(out, dir))) if (!outputs.has(file)) await rm(file);
+}
+const count = [...outputs.keys()].filter((f) => f.endsWith('.js')).length;
 await writeFile(join(out, 'package.json'), '{ "type": "module" }\n');
 console.log(`build-api: ${count} files compiled to dist/`);

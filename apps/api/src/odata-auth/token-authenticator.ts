@@ -62,7 +62,9 @@ export class TokenAuthenticator {
     );
     if (!row || row.username.toLowerCase() !== username.toLowerCase()) return null;
     if (row.user_status !== 'active') return null;
-    if (tokenStatus({ revokedAt: row.revoked_at, expiresAt: row.expires_at }, now) !== 'active') {
+    // Raw rows carry timestamps as the driver gives them (text); make them Dates.
+    const times = { revokedAt: row.revoked_at && new Date(row.revoked_at), expiresAt: row.expires_at && new Date(row.expires_at) };
+    if (tokenStatus(times, now) !== 'active') {
       await this.recordRejection(row, now);
       return null;
     }

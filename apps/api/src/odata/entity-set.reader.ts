@@ -101,7 +101,7 @@ export class EntitySetReader {
       if (!ordering.some((o) => o.property.name === name)) ordering.push({ property: byName.get(name)!, descending: false });
     }
     const keyset = ctx.feed.source.get(set.name)!.uniqueKey && ordering.every((o) => !o.property.nullable);
-    const token = options.get('$skiptoken') ? decodeSkipToken(options.get('$skiptoken')!.value, keyset ? ordering.length : 0) : null;
+    const token = options.get('$skiptoken') ? decodeSkipToken(options.get('$skiptoken')!.value, keyset ? ordering : null) : null;
 
     const pageSize = Math.min(this.config.odataPageSize, ctx.maxPageSize ?? Number.MAX_SAFE_INTEGER);
     const sent = token?.n ?? 0;
@@ -121,7 +121,7 @@ export class EntitySetReader {
       (offset ? ` offset ${offset}` : '');
 
     const [rows, count] = await Promise.all([
-      take > 0 ? this.source.pool.query({ text: sql, values: params }).then((r) => r.rows) : Promise.resolve([]),
+      take > 0 ? this.query(sql, params).then((r) => r.rows) : Promise.resolve([]),
       options.get('$count')?.value === 'true' ? this.count(table, filter, params.slice(0, filterParams)) : Promise.resolve(null),
     ]);
     const more = rows.length > take && take < remaining;
@@ -156,11 +156,24 @@ export class EntitySetReader {
   }
 
   private async count(table: string, filter: string | null, params: unknown[]): Promise<string> {
-    const { rows } = await this.source.pool.query<{ n: string }>({
-      text: `select count(*) as n from ${table}${filter ? ` where ${filter}` : ''}`,
-      values: params,
-    });
+    const { rows } = await this.query(`select count(*) as n from ${table}${filter ? ` where ${filter}` : ''}`, params);
     return String(rows[0].n);
+  }
+
+  /**
+   * A value PostgreSQL cannot take for its column (SQLSTATE class 22, e.g. a date out of
+   * range in a literal) is the client's mistake: 400, not 500. A query that runs past the
+   * statement timeout is 503.
+   */
+  private async query(text: string, values: unknown[]) {
+    try {
+      return await this.source.pool.query({ text, values });
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (code.startsWith('22')) throw bad(`A value in the query cannot be used: ${(error as Error).message}`);
+      if (code === '57014') throw new ODataException(503, 'timeout', 'The query took too long; narrow it with $filter or $top');
+      throw error;
+    }
   }
 }
 
@@ -186,14 +199,41 @@ function keysetCondition(ordering: { property: PropertyModel; descending: boolea
   return `(${alternatives.join(' or ')})`;
 }
 
-function decodeSkipToken(text: string, keyLength: number): SkipToken {
+/** Whether a value handed back in a skiptoken can be the given type (never trusted blindly). */
+function fitsType(type: EdmType, value: unknown): boolean {
+  switch (type) {
+    case 'Edm.Int16':
+    case 'Edm.Int32':
+      return Number.isSafeInteger(value);
+    case 'Edm.Int64':
+    case 'Edm.Decimal':
+      return typeof value === 'string' && /^-?\d{1,40}(\.\d{1,40})?$/.test(value);
+    case 'Edm.Double':
+    case 'Edm.Single':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'Edm.Boolean':
+      return typeof value === 'boolean';
+    case 'Edm.Date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+    case 'Edm.DateTimeOffset':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)?$/.test(value);
+    case 'Edm.TimeOfDay':
+      return typeof value === 'string' && /^\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value);
+    case 'Edm.Guid':
+      return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+    case 'Edm.String':
+      return typeof value === 'string';
+  }
+}
+
+function decodeSkipToken(text: string, ordering: { property: PropertyModel }[] | null): SkipToken {
   try {
     const token = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as SkipToken;
     const valid =
       Number.isSafeInteger(token.n) &&
       token.n >= 0 &&
-      (keyLength
-        ? Array.isArray(token.k) && token.k.length === keyLength && token.k.every((v) => ['string', 'number', 'boolean'].includes(typeof v))
+      (ordering
+        ? Array.isArray(token.k) && token.k.length === ordering.length && token.k.every((v, i) => fitsType(ordering[i].property.type, v))
         : Number.isSafeInteger(token.o) && token.o! >= 0);
     if (valid) return token;
   } catch {

@@ -16,6 +16,7 @@ import {
   generateTokenValue,
   nextNoticeAt,
   normalizeLabel,
+  parseIsoDateTime,
   resolveMintExpiry,
   resolveRotationExpiry,
   tokenDigest,
@@ -42,8 +43,8 @@ function label(value: unknown): string {
 
 function requestedExpiry(value: unknown): Date | null | undefined {
   if (value === undefined || value === null) return value;
-  const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : null;
-  if (!date || Number.isNaN(date.getTime())) {
+  const date = typeof value === 'string' ? parseIsoDateTime(value) : null;
+  if (!date) {
     throw new ApiException(400, 'validation_failed', 'expiresAt must be an ISO-8601 date-time such as 2027-01-31T23:59:59Z, or null');
   }
   return date;

@@ -2,3 +2,4 @@ export * from './token-format.js';
 export * from './token-status.js';
 export * from './policy.js';
 export * from './notices.js';
+export * from './iso-time.js';

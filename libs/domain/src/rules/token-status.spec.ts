@@ -59,6 +59,8 @@ describe('labels (SPEC 2): 1–100 characters after trimming, any Unicode', () =
     ['empty', '', null],
     ['spaces only', '    ', null],
     ['whitespace of several kinds only', ' \t\r\n\u00a0\u2003 ', null],
+    ['a NUL character inside (PostgreSQL cannot store it)', 'nul\u0000byte', null],
+    ['an unpaired surrogate (not well-formed Unicode)', 'broken \ud800 text', null],
   ])('%s', (_name, input, expected) => {
     expect(normalizeLabel(input)).toBe(expected);
   });
