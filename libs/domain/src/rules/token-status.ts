@@ -14,13 +14,13 @@ export function tokenStatus(token: TokenTimes, now: Date): TokenStatus {
 
 /**
  * Labels: 1–100 characters (Unicode code points) after trimming, well-formed Unicode, no
- * control characters (PostgreSQL cannot store NUL, and the rest only hide text). Null
+ * control characters inside (PostgreSQL cannot store NUL, and the rest only hide text). Null
  * when invalid.
  */
 export function normalizeLabel(label: string, max = 100): string | null {
-  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
-  if (!label.isWellFormed() || /[\u0000-\u001f\u007f]/.test(label)) return null;
   const trimmed = label.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  if (!trimmed.isWellFormed() || /[\u0000-\u001f\u007f]/.test(trimmed)) return null;
   const length = [...trimmed].length;
   return length >= 1 && length <= max ? trimmed : null;
 }
