@@ -5,7 +5,7 @@ import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import type { CurrentUser } from '@feedpass/contracts';
-import { ADMIN, USER } from '../testing/fixtures';
+import { ADMIN, token, tokenList, USER } from '../testing/fixtures';
 import { routes } from './app.routes';
 import { AuthService } from './core/auth.service';
 
@@ -47,7 +47,24 @@ describe('portal routes', () => {
     const harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/');
     expect(TestBed.inject(Router).url).toBe('/tokens');
+    http.expectOne('/api/tokens').flush(tokenList([]));
     expect(harness.routeNativeElement?.querySelector('h1')?.textContent).toBe('Access Tokens');
+  });
+
+  it('hands ?rotate=<id> from an expiry email to the tokens page, which asks to rotate it', async () => {
+    await signedInAs(USER);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/tokens?rotate=t-2');
+    http
+      .expectOne('/api/tokens')
+      .flush(tokenList([token({ id: 't-1' }), token({ id: 't-2', label: 'Service refresh' })]));
+    await harness.fixture.whenStable();
+
+    expect(document.querySelector('mat-dialog-container h2')?.textContent).toBe(
+      'Rotate Service refresh?',
+    );
+    // The parameter is spent: a reload does not ask again.
+    expect(TestBed.inject(Router).url).toBe('/tokens');
   });
 
   it('keeps users out of admin pages', async () => {
@@ -55,6 +72,7 @@ describe('portal routes', () => {
     const harness = await RouterTestingHarness.create();
     await harness.navigateByUrl('/admin/users');
     expect(TestBed.inject(Router).url).toBe('/tokens');
+    http.expectOne('/api/tokens').flush(tokenList([]));
   });
 
   it('lets admins open Users', async () => {

@@ -1,4 +1,4 @@
-import type { CurrentUser, UserSummary } from '@feedpass/contracts';
+import type { CurrentUser, Token, TokenList, UserSummary } from '@feedpass/contracts';
 
 /** Fixtures shared by the specs. */
 export const ADMIN: CurrentUser = {
@@ -38,3 +38,24 @@ export function apiError(statusCode: number, code: string, message: string) {
     { status: statusCode, statusText: code },
   ] as const;
 }
+
+/** A token as the API lists it; `extra` overrides any field. */
+export function token(extra: Partial<Token> = {}): Token {
+  return {
+    id: 't-1',
+    label: 'Laptop',
+    createdAt: '2024-01-01T23:30:00Z',
+    expiresAt: null,
+    status: 'active',
+    revokedAt: null,
+    lastUsedAt: null,
+    ...extra,
+  };
+}
+
+export function tokenList(items: Token[], maxActive = 5): TokenList {
+  return { items, activeCount: items.filter((t) => t.status === 'active').length, maxActive };
+}
+
+/** A syntactically valid token value (never a real one). */
+export const TOKEN_VALUE = 'fpat_abcdefghijklmnopqrstuvwxyz0123456789';

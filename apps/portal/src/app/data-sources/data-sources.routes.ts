@@ -1,3 +1,6 @@
-import { comingSoonRoutes } from '../shared/coming-soon.page';
+import { Routes } from '@angular/router';
+import { DataSourcesPage } from './data-sources.page';
 
-export default comingSoonRoutes('Data Sources');
+export default [
+  { path: '', title: 'Data Sources · feedpass', component: DataSourcesPage },
+] satisfies Routes;

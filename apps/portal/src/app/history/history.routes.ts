@@ -1,3 +1,6 @@
-import { comingSoonRoutes } from '../shared/coming-soon.page';
+import { Routes } from '@angular/router';
+import { HistoryEventsPage } from './history.page';
 
-export default comingSoonRoutes('History');
+export default [
+  { path: '', title: 'History · feedpass', component: HistoryEventsPage },
+] satisfies Routes;

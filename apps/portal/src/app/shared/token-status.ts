@@ -5,3 +5,7 @@ export const TOKEN_STATUS_LABELS: Record<TokenStatus, string> = {
   expired: 'Expired',
   revoked: 'Revoked',
 };
+
+export function tokenStatusLabel(status: TokenStatus): string {
+  return TOKEN_STATUS_LABELS[status] ?? status;
+}

@@ -1,4 +1,11 @@
-import { addDays, dayInZone, endOfDay, fromPickerDate, startOfDay, toPickerDate } from './zoned-date';
+import {
+  addDays,
+  dayInZone,
+  endOfDay,
+  fromPickerDate,
+  startOfDay,
+  toPickerDate,
+} from './zoned-date';
 
 describe('zoned dates', () => {
   it('finds the day an instant falls on in the user’s zone, not the machine’s', () => {
@@ -29,8 +36,16 @@ describe('zoned dates', () => {
   });
 
   it('adds days across month and year ends, and round-trips through the picker', () => {
-    expect(addDays({ year: 2024, month: 12, day: 31 }, 1)).toEqual({ year: 2025, month: 1, day: 1 });
-    expect(addDays({ year: 2024, month: 3, day: 1 }, -1)).toEqual({ year: 2024, month: 2, day: 29 });
+    expect(addDays({ year: 2024, month: 12, day: 31 }, 1)).toEqual({
+      year: 2025,
+      month: 1,
+      day: 1,
+    });
+    expect(addDays({ year: 2024, month: 3, day: 1 }, -1)).toEqual({
+      year: 2024,
+      month: 2,
+      day: 29,
+    });
     const day = { year: 2024, month: 7, day: 4 };
     expect(fromPickerDate(toPickerDate(day))).toEqual(day);
   });

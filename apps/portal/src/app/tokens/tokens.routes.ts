@@ -1,3 +1,6 @@
-import { comingSoonRoutes } from '../shared/coming-soon.page';
+import { Routes } from '@angular/router';
+import { TokensPage } from './tokens.page';
 
-export default comingSoonRoutes('Access Tokens');
+export default [
+  { path: '', title: 'Access Tokens · feedpass', component: TokensPage },
+] satisfies Routes;

@@ -1,3 +1,6 @@
-import { comingSoonRoutes } from '../../shared/coming-soon.page';
+import { Routes } from '@angular/router';
+import { TokenInventoryPage } from './inventory.page';
 
-export default comingSoonRoutes('Token Inventory');
+export default [
+  { path: '', title: 'Token Inventory · feedpass', component: TokenInventoryPage },
+] satisfies Routes;

@@ -1,3 +1,6 @@
-import { comingSoonRoutes } from '../../shared/coming-soon.page';
+import { Routes } from '@angular/router';
+import { ExpiryPolicyPage } from './policy.page';
 
-export default comingSoonRoutes('Token Expiry Policy');
+export default [
+  { path: '', title: 'Token Expiry Policy · feedpass', component: ExpiryPolicyPage },
+] satisfies Routes;

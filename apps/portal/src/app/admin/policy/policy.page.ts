@@ -1,0 +1,189 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { MatRadioModule } from '@angular/material/radio';
+import { MatSnackBar } from '@angular/material/snack-bar';
+import {
+  LIFETIME_DAYS_MAX,
+  LIFETIME_DAYS_MIN,
+  type Policy,
+  type PolicyMode,
+  type UpdatePolicyRequest,
+} from '@feedpass/contracts';
+import { filter, of, switchMap } from 'rxjs';
+import { apiErrorMessage } from '../../core/api-error';
+import { AuthService } from '../../core/auth.service';
+import { PolicyService } from '../../core/policy.service';
+import { ConfirmDialogComponent, ConfirmDialogData } from '../../shared/confirm-dialog.component';
+import { TzDatePipe } from '../../shared/tz-date.pipe';
+import { NOTICE_DAYS_RULE, noticeDaysValidator, parseNoticeDays } from './notice-days';
+
+const MODES: { value: PolicyMode; label: string; explanation: string }[] = [
+  {
+    value: 'none',
+    label: 'No automatic expiry',
+    explanation: 'Tokens never expire unless their owner picks an expiry date.',
+  },
+  {
+    value: 'fixed',
+    label: 'Fixed lifetime',
+    explanation: 'Every new token expires exactly the set number of days after it is created.',
+  },
+  {
+    value: 'max',
+    label: 'Maximum lifetime',
+    explanation:
+      'Owners pick an expiry date up to the set number of days ahead; no token lasts forever.',
+  },
+];
+
+@Component({
+  selector: 'fp-expiry-policy-page',
+  imports: [
+    ReactiveFormsModule,
+    MatButtonModule,
+    MatCheckboxModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+    MatRadioModule,
+    TzDatePipe,
+  ],
+  templateUrl: './policy.page.html',
+  styleUrl: './policy.page.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ExpiryPolicyPage {
+  private readonly api = inject(PolicyService);
+  private readonly dialog = inject(MatDialog);
+  private readonly snackBar = inject(MatSnackBar);
+
+  protected readonly me = inject(AuthService).user;
+  protected readonly modes = MODES;
+  protected readonly lifetimeMin = LIFETIME_DAYS_MIN;
+  protected readonly lifetimeMax = LIFETIME_DAYS_MAX;
+  protected readonly noticeRule = NOTICE_DAYS_RULE;
+
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    mode: ['none' as PolicyMode],
+    lifetimeDays: [
+      90,
+      [
+        Validators.required,
+        Validators.min(LIFETIME_DAYS_MIN),
+        Validators.max(LIFETIME_DAYS_MAX),
+        Validators.pattern(/^\d+$/),
+      ],
+    ],
+    notifyDays: ['7, 1', noticeDaysValidator],
+    applyToExisting: [false],
+  });
+  protected readonly mode = toSignal(this.form.controls.mode.valueChanges, {
+    initialValue: this.form.controls.mode.value,
+  });
+  protected readonly limited = computed(() => this.mode() !== 'none');
+  protected readonly policy = signal<Policy | null>(null);
+  protected readonly loading = signal(true);
+  protected readonly pending = signal(false);
+  protected readonly error = signal<string | null>(null);
+
+  constructor() {
+    this.form.controls.mode.valueChanges.subscribe((mode) => this.enableForMode(mode));
+    this.api.get().subscribe({
+      next: (policy) => {
+        this.show(policy);
+        this.loading.set(false);
+      },
+      error: (err: unknown) => {
+        this.error.set(apiErrorMessage(err));
+        this.loading.set(false);
+      },
+    });
+  }
+
+  protected save(): void {
+    if (this.form.invalid || this.pending() || !this.policy()) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const request = this.request();
+    const confirmed = request.applyToExisting
+      ? this.dialog
+          .open<ConfirmDialogComponent, ConfirmDialogData, boolean>(ConfirmDialogComponent, {
+            data: {
+              title: 'Shorten existing tokens?',
+              message:
+                `Every active token that expires more than ${request.lifetimeDays} days from now, ` +
+                `or never, will expire ${request.lifetimeDays} days from now instead. Their ` +
+                `owners are emailed. Tokens are never lengthened, and this cannot be undone.`,
+              confirm: 'Shorten and save',
+            },
+            width: '480px',
+          })
+          .afterClosed()
+          .pipe(filter(Boolean))
+      : of(true);
+    confirmed
+      .pipe(
+        switchMap(() => {
+          this.pending.set(true);
+          this.error.set(null);
+          return this.api.update(request);
+        }),
+      )
+      .subscribe({
+        next: (result) => {
+          this.pending.set(false);
+          const { shortenedTokens, ...policy } = result;
+          this.show(policy);
+          const shortened = request.applyToExisting
+            ? ` ${shortenedTokens} ${shortenedTokens === 1 ? 'token' : 'tokens'} shortened.`
+            : '';
+          this.snackBar.open(`Policy saved.${shortened}`, undefined, { duration: 6000 });
+        },
+        error: (err: unknown) => {
+          this.pending.set(false);
+          this.error.set(apiErrorMessage(err));
+        },
+      });
+  }
+
+  private request(): UpdatePolicyRequest {
+    const { mode, lifetimeDays, notifyDays, applyToExisting } = this.form.getRawValue();
+    const notifyDaysBefore = parseNoticeDays(notifyDays) ?? [];
+    if (mode === 'none') return { mode, lifetimeDays: null, notifyDaysBefore };
+    return {
+      mode,
+      lifetimeDays: Number(lifetimeDays),
+      notifyDaysBefore,
+      ...(applyToExisting ? { applyToExisting: true } : {}),
+    };
+  }
+
+  private show(policy: Policy): void {
+    this.policy.set(policy);
+    this.form.reset({
+      mode: policy.mode,
+      lifetimeDays: policy.lifetimeDays ?? this.form.controls.lifetimeDays.value,
+      notifyDays: policy.notifyDaysBefore.join(', '),
+      applyToExisting: false,
+    });
+    this.enableForMode(policy.mode);
+  }
+
+  /** Days and "shorten existing" only mean something with a limit. */
+  private enableForMode(mode: PolicyMode): void {
+    const { lifetimeDays, applyToExisting } = this.form.controls;
+    for (const control of [lifetimeDays, applyToExisting]) {
+      if (mode === 'none') control.disable({ emitEvent: false });
+      else control.enable({ emitEvent: false });
+    }
+    if (mode === 'none') applyToExisting.setValue(false, { emitEvent: false });
+  }
+}

@@ -1,0 +1,104 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
+import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import { MatProgressBarModule } from '@angular/material/progress-bar';
+import { type CatalogTable, DATA_SOURCE_NAME_MAX, type DataSource } from '@feedpass/contracts';
+import { apiErrorMessage } from '../core/api-error';
+import { DataSourcesService } from './data-sources.service';
+
+/** Creates a data source from the catalog; closes with the created {@link DataSource}. */
+@Component({
+  selector: 'fp-create-data-source-dialog',
+  imports: [
+    ReactiveFormsModule,
+    MatDialogModule,
+    MatButtonModule,
+    MatCheckboxModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatProgressBarModule,
+  ],
+  templateUrl: './create-data-source-dialog.component.html',
+  styleUrl: './create-data-source-dialog.component.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class CreateDataSourceDialogComponent {
+  private readonly api = inject(DataSourcesService);
+  private readonly dialogRef =
+    inject<MatDialogRef<CreateDataSourceDialogComponent, DataSource>>(MatDialogRef);
+
+  protected readonly nameMax = DATA_SOURCE_NAME_MAX;
+  protected readonly form = inject(NonNullableFormBuilder).group({
+    name: ['', [Validators.required, Validators.maxLength(DATA_SOURCE_NAME_MAX)]],
+  });
+  protected readonly schema = signal('');
+  protected readonly tables = signal<CatalogTable[]>([]);
+  protected readonly loadingCatalog = signal(true);
+  protected readonly catalogError = signal<string | null>(null);
+  protected readonly selected = signal<ReadonlySet<string>>(new Set());
+  /** Tables whose column list is shown. */
+  protected readonly expanded = signal<ReadonlySet<string>>(new Set());
+  protected readonly submitted = signal(false);
+  protected readonly noneSelected = computed(() => this.selected().size === 0);
+  protected readonly pending = signal(false);
+  protected readonly error = signal<string | null>(null);
+
+  constructor() {
+    this.api.catalog().subscribe({
+      next: ({ schema, tables }) => {
+        this.schema.set(schema);
+        this.tables.set(tables);
+        this.loadingCatalog.set(false);
+      },
+      error: (err: unknown) => {
+        this.catalogError.set(apiErrorMessage(err));
+        this.loadingCatalog.set(false);
+      },
+    });
+  }
+
+  protected toggle(table: string, checked: boolean): void {
+    this.selected.update((set) => withMember(set, table, checked));
+  }
+
+  protected toggleColumns(table: string): void {
+    this.expanded.update((set) => withMember(set, table, !set.has(table)));
+  }
+
+  protected submit(): void {
+    this.submitted.set(true);
+    if (this.form.invalid || this.noneSelected() || this.pending()) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    const selected = this.selected();
+    this.pending.set(true);
+    this.error.set(null);
+    this.api
+      .create({
+        name: this.form.getRawValue().name.trim(),
+        // In catalog order, whatever order they were ticked in.
+        tables: this.tables()
+          .map((t) => t.table)
+          .filter((table) => selected.has(table)),
+      })
+      .subscribe({
+        next: (created) => this.dialogRef.close(created),
+        error: (err: unknown) => {
+          this.pending.set(false);
+          this.error.set(apiErrorMessage(err));
+        },
+      });
+  }
+}
+
+function withMember(set: ReadonlySet<string>, value: string, member: boolean): ReadonlySet<string> {
+  const next = new Set(set);
+  if (member) next.add(value);
+  else next.delete(value);
+  return next;
+}

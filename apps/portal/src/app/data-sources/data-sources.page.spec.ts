@@ -1,0 +1,346 @@
+import { Clipboard } from '@angular/cdk/clipboard';
+import { HarnessLoader } from '@angular/cdk/testing';
+import { TestbedHarnessEnvironment } from '@angular/cdk/testing/testbed';
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { signal } from '@angular/core';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatCheckboxHarness } from '@angular/material/checkbox/testing';
+import { MATERIAL_ANIMATIONS } from '@angular/material/core';
+import { MatDialogHarness } from '@angular/material/dialog/testing';
+import { MatFormFieldHarness } from '@angular/material/form-field/testing';
+import { MatInputHarness } from '@angular/material/input/testing';
+import { MatTableHarness } from '@angular/material/table/testing';
+import { provideRouter } from '@angular/router';
+import type { Catalog, DataSource } from '@feedpass/contracts';
+import { ADMIN, apiError, USER } from '../../testing/fixtures';
+import { AuthService } from '../core/auth.service';
+import { DataSourcesPage } from './data-sources.page';
+
+const ref = ({ id, username, displayName }: typeof USER) => ({ id, username, displayName });
+
+function dataSource(extra: Partial<DataSource> = {}): DataSource {
+  return {
+    id: 'ds-1',
+    name: 'Sales pipeline',
+    tables: ['accounts', 'deals'],
+    owner: ref(USER),
+    owned: true,
+    odataUrl: 'https://feedpass.example/odata/k3yOwned/',
+    sharedWith: [],
+    createdAt: '2024-01-01T23:30:00Z',
+    ...extra,
+  };
+}
+
+const OWNED = dataSource();
+const SHARED = dataSource({
+  id: 'ds-2',
+  name: 'Team contacts',
+  tables: ['contacts'],
+  owner: ref(ADMIN),
+  owned: false,
+  odataUrl: 'https://feedpass.example/odata/k3yShared/',
+});
+
+const CATALOG: Catalog = {
+  schema: 'demo',
+  tables: [
+    {
+      table: 'accounts',
+      kind: 'table',
+      entitySet: 'Accounts',
+      columns: [
+        { column: 'id', name: 'Id', type: 'Edm.Int64', nullable: false },
+        { column: 'name', name: 'Name', type: 'Edm.String', nullable: false },
+      ],
+      key: ['Id'],
+    },
+    {
+      table: 'contacts',
+      kind: 'table',
+      entitySet: 'Contacts',
+      columns: [{ column: 'id', name: 'Id', type: 'Edm.Int64', nullable: false }],
+      key: ['Id'],
+    },
+    {
+      table: 'deals',
+      kind: 'table',
+      entitySet: 'Deals',
+      columns: [{ column: 'id', name: 'Id', type: 'Edm.Int64', nullable: false }],
+      key: ['Id'],
+    },
+  ],
+};
+
+/** The jsdom of the test environment predates `Blob.text()`. */
+function readText(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(reader.result as string);
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(blob);
+  });
+}
+
+describe('DataSourcesPage', () => {
+  let fixture: ComponentFixture<DataSourcesPage>;
+  let loader: HarnessLoader;
+  let root: HarnessLoader;
+  let http: HttpTestingController;
+
+  async function render(items: DataSource[]): Promise<void> {
+    fixture = TestBed.createComponent(DataSourcesPage);
+    loader = TestbedHarnessEnvironment.loader(fixture);
+    root = TestbedHarnessEnvironment.documentRootLoader(fixture);
+    http.expectOne({ method: 'GET', url: '/api/data-sources' }).flush({ items });
+    http.expectOne('/api/data-sources/catalog').flush(CATALOG);
+    await fixture.whenStable();
+  }
+
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      imports: [DataSourcesPage],
+      providers: [
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: AuthService, useValue: { user: signal(USER) } },
+        // Dialogs report `afterClosed` once their exit animation ends; skip it.
+        { provide: MATERIAL_ANIMATIONS, useValue: { animationsDisabled: true } },
+      ],
+    });
+    http = TestBed.inject(HttpTestingController);
+  });
+
+  afterEach(() => http.verify());
+
+  const text = () => (fixture.nativeElement as HTMLElement).textContent!.replace(/\s+/g, ' ');
+  const rows = async () => (await loader.getHarness(MatTableHarness)).getCellTextByColumnName();
+  const button = (label: string) =>
+    loader.getHarness(MatButtonHarness.with({ selector: `[aria-label="${label}"]` }));
+  const alert = () =>
+    (fixture.nativeElement as HTMLElement).querySelector('[role="alert"]')!.textContent!.trim();
+
+  it('lists owned and shared data sources with entity sets, owner and date', async () => {
+    await render([OWNED, SHARED]);
+    expect(fixture.nativeElement.querySelector('h1').textContent).toBe('Data Sources');
+
+    const cells = await rows();
+    expect(cells['name'].text).toEqual(['Sales pipeline', 'Team contacts']);
+    expect(cells['tables'].text).toEqual(['Accounts, Deals', 'Contacts']);
+    expect(cells['owner'].text).toEqual(['You', 'Ada Admin Shared with you']);
+    // 2024-01-01T23:30Z is already 2 January in the user's zone (Tokyo).
+    expect(cells['createdAt'].text[0]).toBe('Jan 2, 2024');
+  });
+
+  it('offers Share and Delete only on the data sources the user owns', async () => {
+    await render([OWNED, SHARED]);
+    const cells = await rows();
+    expect(cells['actions'].text[0]).toContain('Share');
+    expect(cells['actions'].text[0]).toContain('Delete');
+    expect(cells['actions'].text[1]).not.toContain('Share');
+    expect(cells['actions'].text[1]).not.toContain('Delete');
+    expect(cells['actions'].text[1]).toContain('Copy OData URL');
+    expect(cells['actions'].text[1]).toContain('Open in Power BI Desktop');
+  });
+
+  it('shows who an owned data source is shared with', async () => {
+    await render([dataSource({ sharedWith: [ref(ADMIN)] })]);
+    expect((await rows())['name'].text).toEqual(['Sales pipeline Shared with 1 person']);
+  });
+
+  it('copies the OData URL of the row', async () => {
+    await render([OWNED, SHARED]);
+    const copy = jest.spyOn(TestBed.inject(Clipboard), 'copy').mockReturnValue(true);
+    await (await button('Copy OData URL of Team contacts')).click();
+    expect(copy).toHaveBeenCalledWith('https://feedpass.example/odata/k3yShared/');
+  });
+
+  describe('Open in Power BI Desktop', () => {
+    const created: Blob[] = [];
+    let clicked: { download: string; href: string }[];
+    const { createObjectURL, revokeObjectURL } = URL;
+
+    beforeEach(() => {
+      created.length = 0;
+      clicked = [];
+      // jsdom has neither object URLs nor downloads.
+      URL.createObjectURL = jest.fn((blob: Blob) => {
+        created.push(blob);
+        return 'blob:pbids';
+      });
+      URL.revokeObjectURL = jest.fn();
+      jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+        this: HTMLAnchorElement,
+      ) {
+        clicked.push({ download: this.download, href: this.href });
+      });
+    });
+
+    afterEach(() => {
+      jest.restoreAllMocks();
+      Object.assign(URL, { createObjectURL, revokeObjectURL });
+    });
+
+    it('downloads {name}.pbids pointing Power BI at the row’s OData URL', async () => {
+      await render([OWNED, SHARED]);
+      await (await button('Open in Power BI Desktop: Team contacts')).click();
+
+      expect(clicked).toEqual([{ download: 'Team contacts.pbids', href: 'blob:pbids' }]);
+      expect(created).toHaveLength(1);
+      expect(created[0].type).toBe('application/json');
+      expect(await readText(created[0])).toBe(
+        '{"version":"0.1","connections":[{"details":{"protocol":"odata","address":' +
+          '{"url":"https://feedpass.example/odata/k3yShared/"}},"mode":"Import"}]}',
+      );
+      expect(fixture.nativeElement.ownerDocument.querySelector('a[download]')).toBeNull();
+    });
+  });
+
+  it('deletes only after confirmation', async () => {
+    await render([OWNED, SHARED]);
+    await (await button('Delete Sales pipeline')).click();
+    const dialog = await root.getHarness(MatDialogHarness);
+    expect(await dialog.getTitleText()).toBe('Delete Sales pipeline?');
+    http.expectNone({ method: 'DELETE' });
+
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Delete' }))).click();
+    const req = http.expectOne('/api/data-sources/ds-1');
+    expect(req.request.method).toBe('DELETE');
+    req.flush(null, { status: 204, statusText: 'No Content' });
+    await fixture.whenStable();
+
+    expect((await rows())['name'].text).toEqual(['Team contacts']);
+  });
+
+  it('keeps the data source when the confirmation is cancelled', async () => {
+    await render([OWNED]);
+    await (await button('Delete Sales pipeline')).click();
+    const dialog = await root.getHarness(MatDialogHarness);
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Cancel' }))).click();
+    http.expectNone('/api/data-sources/ds-1');
+    expect((await rows())['name'].text).toEqual(['Sales pipeline']);
+  });
+
+  it('shows the API’s message when a delete is refused', async () => {
+    await render([OWNED]);
+    await (await button('Delete Sales pipeline')).click();
+    const dialog = await root.getHarness(MatDialogHarness);
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Delete' }))).click();
+    http
+      .expectOne('/api/data-sources/ds-1')
+      .flush(...apiError(404, 'not_found', 'Data source not found'));
+    await fixture.whenStable();
+    expect(alert()).toBe('Data source not found');
+    expect((await rows())['name'].text).toEqual(['Sales pipeline']);
+  });
+
+  it('creates a data source from the catalog with the tables ticked', async () => {
+    await render([SHARED]);
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Create data source' }))).click();
+    const dialog = await root.getHarness(MatDialogHarness);
+    http.expectOne('/api/data-sources/catalog').flush(CATALOG);
+
+    const name = await dialog.getHarness(MatFormFieldHarness.with({ floatingLabelText: 'Name' }));
+    await ((await name.getControl(MatInputHarness)) as MatInputHarness).setValue('  Deals only ');
+    await (await dialog.getHarness(MatCheckboxHarness.with({ label: /^Deals/ }))).check();
+    await (await dialog.getHarness(MatButtonHarness.with({ text: 'Create data source' }))).click();
+
+    const req = http.expectOne({ method: 'POST', url: '/api/data-sources' });
+    expect(req.request.body).toEqual({ name: 'Deals only', tables: ['deals'] });
+    req.flush(
+      dataSource({
+        id: 'ds-new',
+        name: 'Deals only',
+        tables: ['deals'],
+        odataUrl: 'https://feedpass.example/odata/n3w/',
+      }),
+      { status: 201, statusText: 'Created' },
+    );
+    await fixture.whenStable();
+
+    expect((await rows())['name'].text).toEqual(['Deals only', 'Team contacts']);
+    // The guide turns to the new data source.
+    expect(fixture.nativeElement.querySelector('[data-testid="guide-url"]').textContent).toBe(
+      'https://feedpass.example/odata/n3w/',
+    );
+  });
+
+  it('shares by username, shows a refusal in the API’s words, and lists the recipient', async () => {
+    await render([OWNED]);
+    await (await button('Share Sales pipeline')).click();
+    const dialog = await root.getHarness(MatDialogHarness);
+    expect(await dialog.getTitleText()).toBe('Share Sales pipeline');
+
+    const field = await dialog.getHarness(
+      MatFormFieldHarness.with({ floatingLabelText: 'Username' }),
+    );
+    const input = (await field.getControl(MatInputHarness)) as MatInputHarness;
+    const share = await dialog.getHarness(MatButtonHarness.with({ text: 'Share' }));
+
+    await input.setValue('someone.elsewhere');
+    await share.click();
+    const refused = http.expectOne({ method: 'POST', url: '/api/data-sources/ds-1/shares' });
+    expect(refused.request.body).toEqual({ username: 'someone.elsewhere' });
+    refused.flush(
+      ...apiError(
+        400,
+        'cross_tenant_share',
+        'Data sources can be shared only with users of your own tenant',
+      ),
+    );
+    await fixture.whenStable();
+    const dialogAlert = document.querySelector('mat-dialog-container [role="alert"]')!;
+    expect(dialogAlert.textContent!.trim()).toBe(
+      'Data sources can be shared only with users of your own tenant',
+    );
+
+    await input.setValue('demo-admin');
+    await share.click();
+    http.expectOne('/api/data-sources/ds-1/shares').flush(dataSource({ sharedWith: [ref(ADMIN)] }));
+    await fixture.whenStable();
+
+    expect(dialogAlert.textContent!.trim()).toBe('');
+    expect(await dialog.getText()).toContain('Ada Admin demo-admin');
+    // The page behind the dialog already knows.
+    expect((await rows())['name'].text).toEqual(['Sales pipeline Shared with 1 person']);
+  });
+
+  it('explains data sources when there are none, with the way to create one', async () => {
+    await render([]);
+    expect(text()).toContain('No data sources yet');
+    expect(text()).toContain(
+      'A data source publishes the tables and views you choose as an OData feed with its own URL.',
+    );
+    const create = await loader.getAllHarnesses(
+      MatButtonHarness.with({ text: 'Create data source' }),
+    );
+    expect(create).toHaveLength(1);
+    expect(await loader.getHarnessOrNull(MatTableHarness)).toBeNull();
+  });
+
+  it('shows the API’s message when the list cannot be loaded', async () => {
+    fixture = TestBed.createComponent(DataSourcesPage);
+    http
+      .expectOne('/api/data-sources')
+      .flush(...apiError(503, 'unavailable', 'The database is not reachable.'));
+    http.expectOne('/api/data-sources/catalog').flush(CATALOG);
+    await fixture.whenStable();
+    expect(alert()).toBe('The database is not reachable.');
+    expect(text()).not.toContain('No data sources yet');
+  });
+
+  it('names the source tables until the catalog answers', async () => {
+    fixture = TestBed.createComponent(DataSourcesPage);
+    loader = TestbedHarnessEnvironment.loader(fixture);
+    http.expectOne('/api/data-sources').flush({ items: [OWNED] });
+    http
+      .expectOne('/api/data-sources/catalog')
+      .flush(...apiError(500, 'internal', 'Catalog unavailable'));
+    await fixture.whenStable();
+    expect((await rows())['tables'].text).toEqual(['accounts, deals']);
+    expect(alert()).toBe('');
+  });
+});

@@ -1,0 +1,140 @@
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { MatButtonModule } from '@angular/material/button';
+import { provideNativeDateAdapter } from '@angular/material/core';
+import { MatDatepickerModule } from '@angular/material/datepicker';
+import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
+import {
+  LIFETIME_DAYS_MAX,
+  type CreatedToken,
+  type CreateTokenRequest,
+  type Policy,
+} from '@feedpass/contracts';
+import { apiErrorMessage } from '../core/api-error';
+import { AuthService } from '../core/auth.service';
+import { PolicyService } from '../core/policy.service';
+import { TOKEN_LABEL_RULE, tokenLabelValidator } from '../shared/token-label';
+import {
+  addDays,
+  CalendarDay,
+  dayInZone,
+  daysFromNow,
+  endOfDay,
+  fromPickerDate,
+  sameDay,
+  toPickerDate,
+} from '../shared/zoned-date';
+import { TokensService } from './tokens.service';
+
+/**
+ * Mints a token under the tenant's expiry policy; closes with the {@link CreatedToken}, whose
+ * value the caller shows once and drops.
+ */
+@Component({
+  selector: 'fp-create-token-dialog',
+  imports: [
+    ReactiveFormsModule,
+    MatDialogModule,
+    MatButtonModule,
+    MatFormFieldModule,
+    MatInputModule,
+    MatDatepickerModule,
+  ],
+  providers: [provideNativeDateAdapter()],
+  templateUrl: './create-token-dialog.component.html',
+  styleUrl: './create-token-dialog.component.scss',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class CreateTokenDialogComponent {
+  private readonly api = inject(TokensService);
+  private readonly dialogRef =
+    inject<MatDialogRef<CreateTokenDialogComponent, CreatedToken>>(MatDialogRef);
+
+  protected readonly labelRule = TOKEN_LABEL_RULE;
+  protected readonly timeZone = inject(AuthService).user()?.timeZone || 'UTC';
+  protected readonly policy = signal<Policy | null>(null);
+  protected readonly pending = signal(false);
+  protected readonly error = signal<string | null>(null);
+
+  private readonly fb = inject(NonNullableFormBuilder);
+  protected readonly form = this.fb.group({
+    label: ['', tokenLabelValidator],
+    expiry: this.fb.control<Date | null>(null),
+  });
+
+  /** The calendar days a user may pick, in their own time zone. */
+  private readonly today = dayInZone(new Date(), this.timeZone);
+  private readonly lastDay = computed<CalendarDay | null>(() => {
+    const policy = this.policy();
+    if (!policy || policy.mode === 'fixed') return null;
+    if (policy.mode === 'max') {
+      return dayInZone(daysFromNow(new Date(), policy.lifetimeDays ?? 0), this.timeZone);
+    }
+    // No policy limit, but the API takes at most ten years: the end of this day must be inside.
+    return addDays(dayInZone(daysFromNow(new Date(), LIFETIME_DAYS_MAX), this.timeZone), -1);
+  });
+  protected readonly minDate = toPickerDate(this.today);
+  protected readonly maxDate = computed(() => {
+    const last = this.lastDay();
+    return last ? toPickerDate(last) : null;
+  });
+
+  constructor() {
+    inject(PolicyService)
+      .get()
+      .subscribe({
+        next: (policy) => {
+          this.policy.set(policy);
+          const expiry = this.form.controls.expiry;
+          if (policy.mode === 'max') {
+            expiry.setValue(this.maxDate());
+            expiry.addValidators(Validators.required);
+            expiry.updateValueAndValidity();
+          }
+        },
+        error: (err: unknown) =>
+          this.error.set(`The expiry policy could not be loaded. ${apiErrorMessage(err)}`),
+      });
+  }
+
+  protected submit(): void {
+    const policy = this.policy();
+    if (!policy || this.form.invalid || this.pending()) {
+      this.form.markAllAsTouched();
+      return;
+    }
+    this.pending.set(true);
+    this.error.set(null);
+    this.api.create(this.request(policy)).subscribe({
+      next: (created) => this.dialogRef.close(created),
+      error: (err: unknown) => {
+        this.pending.set(false);
+        this.error.set(apiErrorMessage(err));
+      },
+    });
+  }
+
+  /**
+   * The chosen day ends at 23:59:59.999 in the user's zone. Left out where the API's default
+   * is what was asked for: always under `fixed`, and for the last allowed day under `max` (the
+   * end of that day would overshoot the limit, so the API sets exactly the maximum).
+   */
+  private request(policy: Policy): CreateTokenRequest {
+    const label = this.form.controls.label.value.trim();
+    const picked = this.form.controls.expiry.value;
+    const day = picked ? fromPickerDate(picked) : null;
+    switch (policy.mode) {
+      case 'fixed':
+        return { label };
+      case 'max': {
+        const last = this.lastDay();
+        if (!day || (last && sameDay(day, last))) return { label };
+        return { label, expiresAt: endOfDay(day, this.timeZone).toISOString() };
+      }
+      case 'none':
+        return { label, expiresAt: day ? endOfDay(day, this.timeZone).toISOString() : null };
+    }
+  }
+}
