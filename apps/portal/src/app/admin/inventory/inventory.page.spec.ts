@@ -53,6 +53,8 @@ describe('TokenInventoryPage', () => {
       .expectOne((req) => req.url === '/api/admin/tokens' && req.params.keys().length === 0)
       .flush({ items: ROWS, nextCursor: 'c-2' });
     await fixture.whenStable();
+    // The failed-mail line (its own spec covers it) asks once when it renders.
+    http.match('/api/admin/mail/failed').forEach((req) => req.flush({ queued: 0, items: [] }));
   });
 
   afterEach(() => http.verify());

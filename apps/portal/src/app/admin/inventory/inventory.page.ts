@@ -21,6 +21,7 @@ import { TOKEN_STATUS_LABELS, tokenStatusLabel } from '../../shared/token-status
 import { TzDatePipe } from '../../shared/tz-date.pipe';
 import { daysFromNow } from '../../shared/zoned-date';
 import { AdminUsersService } from '../users/admin-users.service';
+import { FailedMailNoticeComponent } from './failed-mail-notice.component';
 import { InventoryFilter, InventoryService } from './inventory.service';
 
 @Component({
@@ -34,6 +35,7 @@ import { InventoryFilter, InventoryService } from './inventory.service';
     MatSelectModule,
     MatTableModule,
     TzDatePipe,
+    FailedMailNoticeComponent,
   ],
   templateUrl: './inventory.page.html',
   styleUrl: './inventory.page.scss',
