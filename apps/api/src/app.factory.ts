@@ -8,6 +8,8 @@ import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { portalStatic } from './common/portal-static.js';
 import { jsonBody } from './common/json-body.js';
 import { apiValidationPipe } from './common/validation.js';
+import { httpMetrics } from './metrics/http-metrics.middleware.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { xsrfMiddleware } from './common/xsrf.middleware.js';
 import type { AppConfig } from './config/app-config.js';
 
@@ -24,11 +26,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
+  app.use(httpMetrics(app.get(MetricsService)));
   app.use(cookieParser());
   app.use(xsrfMiddleware(config.cookieSecure));
   app.use(jsonBody());
   // The OData feed lives at /odata, beside the portal API under /api.
-  app.setGlobalPrefix('api', { exclude: ['odata', 'odata/{*path}'] });
+  app.setGlobalPrefix('api', { exclude: ['odata', 'odata/{*path}', 'metrics'] });
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();

@@ -12,6 +12,7 @@ import { HistoryModule } from './history/history.module.js';
 import { DataSourcesModule } from './data-sources/data-sources.module.js';
 import { ExpiryModule } from './expiry/expiry.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ODataModule } from './odata/odata.module.js';
 import { PolicyModule } from './policy/policy.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CommonModule.with(providers),
+        MetricsModule,
         MikroOrmModule.forRoot({
           ...ormConfig({ clientUrl: config.databaseUrl }),
           driver: PostgreSqlDriver,

@@ -5,6 +5,7 @@ import type { CurrentUser } from '@feedpass/contracts';
 import { Tenant, User } from '@feedpass/domain';
 import { ApiException, tooManyRequests, unauthenticated } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { AuthContext } from './auth-context.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordService } from './password.service.js';
@@ -27,6 +28,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Checks the password and starts a session; returns the cookie secret and the user. */
@@ -44,6 +46,7 @@ export class AuthService {
     const passwordOk = await this.passwords.verify(user?.passwordHash, attempt.password);
     if (!user || !passwordOk) {
       this.throttle.failed(attempt.username, attempt.ip, now);
+      this.metrics.authFailures.inc({ kind: 'login' });
       throw new ApiException(401, 'invalid_credentials', 'Wrong username or password');
     }
     if (user.status !== 'active') {

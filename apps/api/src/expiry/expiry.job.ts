@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { Clock } from '../common/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { OutboxDispatcher, type DispatchResult } from '../mail/outbox.dispatcher.js';
 import { ExpirySweep, type SweepResult } from './expiry-sweep.js';
@@ -23,6 +24,7 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly outbox: OutboxDispatcher,
     private readonly clock: Clock,
     private readonly scheduler: SchedulerRegistry,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -39,9 +41,18 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
 
   /** One sweep and one dispatch, as if it were `now`. */
   async runOnce(now: Date = this.clock.now()): Promise<{ sweep: SweepResult; outbox: DispatchResult }> {
-    const sweep = await this.sweep.run(now);
-    const outbox = await this.outbox.dispatch(now);
-    return { sweep, outbox };
+    const stop = this.metrics.jobDuration.startTimer();
+    try {
+      const sweep = await this.sweep.run(now);
+      this.metrics.tokens.inc({ event: 'expired' }, sweep.expired);
+      const outbox = await this.outbox.dispatch(now);
+      for (const outcome of ['sent', 'retried', 'failed', 'cancelled'] as const) {
+        this.metrics.emails.inc({ outcome }, outbox[outcome]);
+      }
+      return { sweep, outbox };
+    } finally {
+      stop();
+    }
   }
 
   private async tick(): Promise<void> {

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { isWellFormedToken, tokenDigest, tokenStatus } from '@feedpass/domain';
 import { Clock } from '../common/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
 import { ODataException } from '../odata/odata-error.js';
 import { BasicThrottle } from './basic-throttle.js';
@@ -35,6 +36,7 @@ export class TokenAuthenticator {
     private readonly throttle: BasicThrottle,
     private readonly history: HistoryRecorder,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** The principal, or null for wrong credentials. Throws 429 when throttled. */
@@ -47,7 +49,10 @@ export class TokenAuthenticator {
       });
     }
     const principal = isWellFormedToken(token) ? await this.check(username, token, now) : null;
-    if (!principal) this.throttle.failed(username, ip, now.getTime());
+    if (!principal) {
+      this.throttle.failed(username, ip, now.getTime());
+      this.metrics.authFailures.inc({ kind: 'basic' });
+    }
     return principal;
   }
 

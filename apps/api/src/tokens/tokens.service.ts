@@ -25,6 +25,7 @@ import {
 } from '@feedpass/domain';
 import { ApiException, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { AuthContext } from '../auth/auth-context.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
 import { PolicyService } from '../policy/policy.service.js';
@@ -61,6 +62,7 @@ export class TokensService {
     private readonly policy: PolicyService,
     private readonly history: HistoryRecorder,
     private readonly clock: Clock,
+    private readonly metrics: MetricsService,
   ) {}
 
   async list(auth: AuthContext): Promise<TokenList> {
@@ -139,6 +141,7 @@ export class TokensService {
           details: { reason: 'revoke_all' },
         });
       }
+      this.metrics.tokens.inc({ event: 'revoked' }, revoked.length);
       return { revoked: revoked.length };
     });
   }
@@ -203,6 +206,7 @@ export class TokensService {
     token.revokedAt = now;
     token.revokeReason = reason;
     token.nextNoticeAt = null;
+    this.metrics.tokens.inc({ event: 'revoked' });
     this.history.record(em, {
       tenantId: auth.tenantId,
       type: 'token.revoked',
@@ -241,6 +245,7 @@ export class TokensService {
       },
     });
     await em.flush();
+    this.metrics.tokens.inc({ event: 'minted' });
     return { token: toToken(token, spec.now), value };
   }
 }

@@ -1,0 +1,63 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics of this process (`GET /metrics`). One registry per application, so
+ * several apps in one process (tests) never collide. Outbox gauges are read from
+ * PostgreSQL at scrape time: they describe the shared queue, the same on every instance.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Counter({
+    name: 'feedpass_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'feedpass_http_request_duration_seconds',
+    help: 'HTTP request duration by route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly authFailures = new Counter({
+    name: 'feedpass_auth_failures_total',
+    help: 'Failed sign-ins: portal logins and OData Basic attempts',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+  readonly tokens = new Counter({
+    name: 'feedpass_tokens_total',
+    help: 'Access tokens minted, revoked and expired',
+    labelNames: ['event'] as const,
+    registers: [this.registry],
+  });
+  readonly emails = new Counter({
+    name: 'feedpass_emails_total',
+    help: 'Outbox emails by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly jobDuration = new Histogram({
+    name: 'feedpass_expiry_job_duration_seconds',
+    help: 'Duration of one expiry job run (sweep and dispatch)',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+    registers: [this.registry],
+  });
+
+  constructor(em: EntityManager) {
+    collectDefaultMetrics({ register: this.registry });
+    const outbox = (status: string) => async function (this: Gauge) {
+      const [row] = await em
+        .getConnection()
+        .execute<{ n: number }[]>(`select count(*)::int as n from mail_outbox where status = ?`, [status]);
+      this.set(row.n);
+    };
+    new Gauge({ name: 'feedpass_outbox_queued', help: 'Emails waiting in the outbox', registers: [this.registry], collect: outbox('queued') });
+    new Gauge({ name: 'feedpass_outbox_failed', help: 'Emails parked after repeated failures', registers: [this.registry], collect: outbox('failed') });
+  }
+}

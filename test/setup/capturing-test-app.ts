@@ -1,0 +1,119 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { LoggerService } from '@nestjs/common';
+import { inspect } from 'node:util';
+import { createApp } from '../../apps/api/src/app.factory';
+import { FixedClock } from '../../apps/api/src/common/clock';
+import { loadConfig } from '../../apps/api/src/config/app-config';
+import type { TestApp } from './test-app';
+import { createTestDatabase } from './test-database';
+
+const text = (value: unknown): string =>
+  typeof value === 'string'
+    ? value
+    : value instanceof Error
+      ? `${value.message}\n${value.stack ?? ''}`
+      : inspect(value, { depth: 10, breakLength: Infinity });
+
+/** A Nest logger that keeps every line, at every level, for the spec to search. */
+export class RecordingLogger implements LoggerService {
+  readonly lines: string[] = [];
+
+  private record(level: string, message: unknown, params: unknown[]): void {
+    this.lines.push(`${level} ${[message, ...params].map(text).join(' ')}`);
+  }
+  log(message: unknown, ...params: unknown[]) {
+    this.record('log', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.record('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.record('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]) {
+    this.record('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]) {
+    this.record('verbose', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]) {
+    this.record('fatal', message, params);
+  }
+  /** Everything is recorded, whatever level the app asks for. */
+  setLogLevels() {}
+}
+
+export interface CapturingTestApp extends TestApp {
+  /** Nest's log lines (every level) and MikroORM's query log (every statement with its parameters). */
+  logs: RecordingLogger;
+  /** What went to the console and to stdout/stderr while the app ran. */
+  output: string[];
+  /** Everything captured so far, as one string. */
+  captured(): string;
+}
+
+/**
+ * Like `startTestApp`, but with a logger that records every level, MikroORM's query debug
+ * log switched on and recorded, and console/stdout/stderr captured until `close()`.
+ */
+export async function startCapturingTestApp(
+  env: Record<string, string> = {},
+): Promise<CapturingTestApp> {
+  const output: string[] = [];
+  const restore: (() => void)[] = [];
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+    const original = console[method];
+    console[method] = (...args: unknown[]) => {
+      output.push(`console.${method} ${args.map(text).join(' ')}`);
+    };
+    restore.push(() => (console[method] = original));
+  }
+  for (const stream of [process.stdout, process.stderr]) {
+    const original = stream.write.bind(stream) as typeof stream.write;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      output.push(
+        typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'),
+      );
+      return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write;
+    restore.push(() => (stream.write = original));
+  }
+
+  const logs = new RecordingLogger();
+  const databaseUrl = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    PORTAL_DIR: '',
+    SEED_DEMO: 'false',
+    MIGRATE_ON_BOOT: 'false',
+    ...env,
+  });
+  const clock = new FixedClock(new Date());
+  const app = await createApp(config, { clock, logger: logs });
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const orm: TestApp['orm'] = app.get(MikroORM);
+  // Through the config, so that its later `sync()` calls keep debug mode on.
+  orm.config.set('debug', true);
+  const ormLogger = orm.config.getLogger() as unknown as { writer: (message: string) => void };
+  ormLogger.writer = (message: string) => logs.lines.push(`mikro-orm ${message}`);
+
+  return {
+    app,
+    baseUrl,
+    databaseUrl,
+    clock,
+    orm,
+    logs,
+    output,
+    captured: () => [...logs.lines, ...output].join('\n'),
+    close: async () => {
+      try {
+        await app.close();
+      } finally {
+        for (const undo of restore.reverse()) undo();
+      }
+    },
+  };
+}
