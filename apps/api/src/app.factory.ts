@@ -3,6 +3,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { pinoHttp } from 'pino-http';
+import { pinoHttpOptions } from './logging/logging.module.js';
 import { AppModule, type AppOverrides } from './app.module.js';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { portalStatic } from './common/portal-static.js';
@@ -21,11 +24,14 @@ export interface CreateAppOptions extends AppOverrides {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
     bodyParser: false,
-    logger: options.logger ?? ['log', 'warn', 'error'],
+    bufferLogs: true,
   });
+  // Nest's own logs through pino (JSON, redacted), unless the caller brings a logger.
+  app.useLogger(options.logger ?? app.get(PinoLogger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
+  app.use(pinoHttp(pinoHttpOptions(config)));
   app.use(httpMetrics(app.get(MetricsService)));
   app.use(cookieParser());
   app.use(xsrfMiddleware(config.cookieSecure));

@@ -12,6 +12,7 @@ import { HistoryModule } from './history/history.module.js';
 import { DataSourcesModule } from './data-sources/data-sources.module.js';
 import { ExpiryModule } from './expiry/expiry.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ODataModule } from './odata/odata.module.js';
 import { PolicyModule } from './policy/policy.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
       imports: [
         CommonModule.with(providers),
         MetricsModule,
+        LoggingModule,
         MikroOrmModule.forRoot({
           ...ormConfig({ clientUrl: config.databaseUrl }),
           driver: PostgreSqlDriver,

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       migrateOnBoot: true,
       seedDemo: true,
       logRequests: true,
+      logLevel: 'info',
       sourceDatabaseUrl: DATABASE_URL,
       sourceSchema: 'demo',
       odataPageSize: 5000,

@@ -22,6 +22,8 @@ export interface AppConfig {
   migrateOnBoot: boolean;
   seedDemo: boolean;
   logRequests: boolean;
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  logLevel: string;
   /** Where data sources read from: a PostgreSQL schema, through a read-only connection. */
   sourceDatabaseUrl: string;
   sourceSchema: string;
@@ -72,6 +74,12 @@ function url(env: Env, name: string, fallback: string | null, protocols: string[
   return raw;
 }
 
+function oneOf(env: Env, name: string, fallback: string, allowed: string[]): string {
+  const raw = env[name] || fallback;
+  if (!allowed.includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
 function identifier(env: Env, name: string, fallback: string): string {
   const raw = env[name] || fallback;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) {
@@ -110,6 +118,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     migrateOnBoot: flag(env, 'MIGRATE_ON_BOOT', !production),
     seedDemo,
     logRequests: flag(env, 'LOG_REQUESTS', nodeEnv !== 'test'),
+    logLevel: oneOf(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     sourceDatabaseUrl: url(env, 'SOURCE_DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:'])!,
     sourceSchema: identifier(env, 'SOURCE_SCHEMA', 'demo'),
     odataPageSize: integer(env, 'ODATA_PAGE_SIZE', 5000, 1, 100_000),

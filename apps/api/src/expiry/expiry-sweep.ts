@@ -81,12 +81,15 @@ export class ExpirySweep {
              set next_notice_at = case when due.revoked_at is null and due.expired_at is null
                                        then ${nextNoticeAtSql('due.thresholds', ':now')} end
             from due where t.id = due.id),
+        -- Only the nearest threshold that fell due: after a pause (or a policy that
+        -- shortened the token) a 7-day notice must not follow when 1 day is left.
         due_notices as (
-          select due.id as token_id, 'before:' || d.days as kind, due.tenant_id, due.owner_id
+          select distinct on (due.id) due.id as token_id, 'before:' || d.days as kind, due.tenant_id, due.owner_id
             from due, lateral (select value::int as days from jsonb_array_elements_text(due.thresholds)) d
            where due.revoked_at is null and due.expired_at is null and due.expires_at > :now
              and due.expires_at - d.days * interval '1 day' <= :now
-             and due.expires_at - due.created_at > d.days * interval '1 day')`),
+             and due.expires_at - due.created_at > d.days * interval '1 day'
+           order by due.id, d.days)`),
       { now, run },
     );
     return counts;

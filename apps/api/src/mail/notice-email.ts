@@ -27,11 +27,16 @@ export function formatExpiry(date: Date, timeZone: string): string {
   }).format(date);
 }
 
-function headline(line: NoticeLine): string {
-  if (line.kind === 'expired') return 'has expired';
-  if (line.kind.startsWith('shortened:')) return 'now expires sooner: your admin shortened it under a new policy';
-  const days = Number(line.kind.slice('before:'.length));
-  return `expires in ${days} day${days === 1 ? '' : 's'}`;
+const HOUR = 60 * 60 * 1000;
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/** What happens to the token, with the time actually left when the email goes out. */
+function headline(line: NoticeLine, now: Date): string {
+  if (line.kind === 'expired' || line.expiresAt <= now) return 'has expired';
+  const left = line.expiresAt.getTime() - now.getTime();
+  const when = left >= 24 * HOUR ? plural(Math.round(left / (24 * HOUR)), 'day') : plural(Math.max(1, Math.round(left / HOUR)), 'hour');
+  if (line.kind.startsWith('shortened:')) return `now expires sooner, in ${when}: your admin shortened it under a new policy`;
+  return `expires in ${when}`;
 }
 
 /**
@@ -39,21 +44,21 @@ function headline(line: NoticeLine): string {
  * owner's time zone, what breaks, and a link that opens Rotate for that token. It never
  * contains a token value (there is none to put in).
  */
-export function noticeEmail(recipient: Recipient, lines: NoticeLine[], publicUrl: string): MailMessage {
-  const expired = lines.filter((l) => l.kind === 'expired').length;
+export function noticeEmail(recipient: Recipient, lines: NoticeLine[], publicUrl: string, now: Date): MailMessage {
+  const expired = lines.filter((l) => l.expiresAt <= now).length;
   const subject =
     lines.length === 1
       ? `Your feedpass access token "${lines[0].label}" ${expired ? 'has expired' : 'expires soon'}`
       : `${lines.length} of your feedpass access tokens ${expired === lines.length ? 'have expired' : 'need attention'}`;
   const rotateUrl = (l: NoticeLine) => `${publicUrl}/tokens?rotate=${encodeURIComponent(l.tokenId)}`;
-  const when = (l: NoticeLine) => `${l.kind === 'expired' ? 'Expired' : 'Expires'} ${formatExpiry(l.expiresAt, recipient.timeZone)}`;
+  const when = (l: NoticeLine) => `${l.expiresAt <= now ? 'Expired' : 'Expires'} ${formatExpiry(l.expiresAt, recipient.timeZone)}`;
 
   const text = [
     `Hello ${recipient.displayName},`,
     '',
     'These feedpass access tokens need your attention:',
     '',
-    ...lines.flatMap((l) => [`* "${l.label}" ${headline(l)}`, `  ${when(l)}`, `  Rotate it: ${rotateUrl(l)}`, '']),
+    ...lines.flatMap((l) => [`* "${l.label}" ${headline(l, now)}`, `  ${when(l)}`, `  Rotate it: ${rotateUrl(l)}`, '']),
     'What breaks: once a token has expired, every Power BI refresh that uses it fails with',
     '401 Unauthorized, in Power BI Desktop and in the Power BI service (scheduled refresh).',
     '',
@@ -72,7 +77,7 @@ export function noticeEmail(recipient: Recipient, lines: NoticeLine[], publicUrl
   const items = lines
     .map(
       (l) =>
-        `<li><strong>${escape(l.label)}</strong> ${escape(headline(l))}<br>${escape(when(l))}<br>` +
+        `<li><strong>${escape(l.label)}</strong> ${escape(headline(l, now))}<br>${escape(when(l))}<br>` +
         `<a href="${escape(rotateUrl(l))}">Rotate “${escape(l.label)}”</a></li>`,
     )
     .join('');

@@ -113,7 +113,7 @@ export class OutboxDispatcher {
         timeZone: row.time_zone,
       };
       try {
-        await this.mailer.send(noticeEmail(recipient, lines, this.config.publicUrl));
+        await this.mailer.send(noticeEmail(recipient, lines, this.config.publicUrl, now));
       } catch (error) {
         const attempts = row.attempts + 1;
         const failed = attempts >= MAX_ATTEMPTS;

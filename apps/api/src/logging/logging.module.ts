@@ -1,0 +1,53 @@
+import { Module } from '@nestjs/common';
+import type { Options } from 'pino-http';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Structured JSON logs (pino via nestjs-pino): one line per request with a request id
+ * (taken from a sane `X-Request-Id`, else generated, and echoed back), and secrets
+ * redacted — `Authorization` (Basic carries the token), cookies and `Set-Cookie`.
+ * pino-http runs once, as the first Express middleware (see app.factory.ts); Nest's own
+ * logger reuses it (`useExisting`), so every request is logged exactly once.
+ */
+export function pinoHttpOptions(config: AppConfig): Options {
+  return {
+    level: config.logLevel,
+    // Through process.stdout, so whatever wraps stdout (a test, a supervisor) sees it.
+    stream: process.stdout,
+    autoLogging: config.logRequests,
+    genReqId: (req: IncomingMessage, res: ServerResponse) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.headers["x-xsrf-token"]'],
+      censor: '[redacted]',
+    },
+    serializers: {
+      req: (req: { id: string; method: string; url: string; headers: Record<string, string>; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+        userAgent: req.headers['user-agent'],
+        remoteAddress: req.remoteAddress,
+      }),
+    },
+  };
+}
+
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ pinoHttp: pinoHttpOptions(config), useExisting: true }),
+    }),
+  ],
+})
+export class LoggingModule {}
