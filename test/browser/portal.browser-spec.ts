@@ -30,6 +30,7 @@ describe('portal in a real browser', () => {
   let test: TestApp;
   let browser: Browser;
   let page: Page;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(join(PORTAL_DIR, 'index.html'))) {
@@ -40,6 +41,9 @@ describe('portal in a real browser', () => {
     await seedTenant(test, 'Rival', [{ username: 'eve', role: 'admin' }]);
     browser = await launchChromium();
     page = await browser.newPage();
+    page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
   });
 
   afterAll(async () => {
@@ -107,5 +111,14 @@ describe('portal in a real browser', () => {
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Access Tokens' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
+  });
+
+  it('serves the portal under a strict Content-Security-Policy that it never violates', async () => {
+    const response = await fetch(`${test.baseUrl}/`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { pinoHttpOptions } from './logging/logging.module.js';
 import { AppModule, type AppOverrides } from './app.module.js';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { portalStatic } from './common/portal-static.js';
+import { securityHeaders } from './common/security-headers.js';
 import { jsonBody } from './common/json-body.js';
 import { apiValidationPipe } from './common/validation.js';
 import { httpMetrics } from './metrics/http-metrics.middleware.js';
@@ -33,6 +34,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.set('query parser', 'simple');
   app.use(pinoHttp(pinoHttpOptions(config)));
   app.use(httpMetrics(app.get(MetricsService)));
+  app.use(securityHeaders(config.publicUrl.startsWith('https:')));
   app.use(cookieParser());
   app.use(xsrfMiddleware(config.cookieSecure));
   app.use(jsonBody());
