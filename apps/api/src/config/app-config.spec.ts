@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads TRUST_PROXY as Express means it: a hop count as a number, names as names', () => {
+    expect(loadConfig({ DATABASE_URL }).trustProxy).toBe(false);
+    expect(loadConfig({ DATABASE_URL, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ DATABASE_URL, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ DATABASE_URL, TRUST_PROXY: 'loopback, uniquelocal' }).trustProxy).toBe('loopback, uniquelocal');
+  });
+
   it('turns the expiry schedule off with EXPIRY_CRON=off, and by default under test', () => {
     expect(loadConfig({ DATABASE_URL, EXPIRY_CRON: 'off' }).expiryCron).toBeNull();
     expect(loadConfig({ DATABASE_URL, NODE_ENV: 'test' }).expiryCron).toBeNull();

@@ -17,7 +17,7 @@ export interface AppConfig {
   /** Folder of the built portal to serve at `/`, or null to serve none. */
   portalDir: string | null;
   /** Express `trust proxy` setting, for the client address behind a load balancer. */
-  trustProxy: string | false;
+  trustProxy: string | number | boolean;
   /** Development mode applies migrations and seeds the demo tenant at boot (SPEC.md 9). */
   migrateOnBoot: boolean;
   seedDemo: boolean;
@@ -80,6 +80,16 @@ function oneOf(env: Env, name: string, fallback: string, allowed: string[]): str
   return raw;
 }
 
+/**
+ * Express reads a string as addresses to trust, so "1" would mean the address 0.0.0.1:
+ * a number of hops must be passed as a number (and true/false as booleans).
+ */
+function trustProxy(raw: string | undefined): string | number | boolean {
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
+}
+
 function identifier(env: Env, name: string, fallback: string): string {
   const raw = env[name] || fallback;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) {
@@ -114,7 +124,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 12 * 60, 5, 7 * 24 * 60),
     sessionMaxDays: integer(env, 'SESSION_MAX_DAYS', 7, 1, 90),
     portalDir: env.PORTAL_DIR === '' ? null : (env.PORTAL_DIR ?? 'dist/portal/browser'),
-    trustProxy: env.TRUST_PROXY ? env.TRUST_PROXY : false,
+    trustProxy: trustProxy(env.TRUST_PROXY),
     migrateOnBoot: flag(env, 'MIGRATE_ON_BOOT', !production),
     seedDemo,
     logRequests: flag(env, 'LOG_REQUESTS', nodeEnv !== 'test'),
