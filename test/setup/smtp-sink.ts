@@ -43,7 +43,9 @@ function freePort(): Promise<number> {
 }
 
 const addresses = (value: AddressObject | AddressObject[] | undefined): string[] =>
-  (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+  (Array.isArray(value) ? value : value ? [value] : []).flatMap((a) =>
+    a.value.map((v) => (v.address ?? '').toLowerCase()),
+  );
 
 /**
  * A real SMTP server (`smtp-server`) on a free loopback port that collects every accepted
@@ -133,7 +135,11 @@ export class SmtpSink {
     await new Promise<void>((done) => server.close(() => done()));
   }
 
-  private receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void): void {
+  private receive(
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    callback: (error?: Error | null) => void,
+  ): void {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('end', () => {
@@ -149,7 +155,10 @@ export class SmtpSink {
         this.stalled.push({
           raw,
           accept: () => answer(() => this.keep(raw, session, callback)),
-          reject: (code = 451) => answer(() => callback(Object.assign(new Error('Rejected by the test'), { responseCode: code }))),
+          reject: (code = 451) =>
+            answer(() =>
+              callback(Object.assign(new Error('Rejected by the test'), { responseCode: code })),
+            ),
         });
         const waiters = this.stallWaiters;
         this.stallWaiters = [];
@@ -158,9 +167,12 @@ export class SmtpSink {
       }
       if (this.mode !== 'accept') {
         const temporary = this.mode === 'reject-temporary';
-        const error = Object.assign(new Error(temporary ? 'Mailbox busy, try again later' : 'Message rejected by policy'), {
-          responseCode: temporary ? 451 : 554,
-        });
+        const error = Object.assign(
+          new Error(temporary ? 'Mailbox busy, try again later' : 'Message rejected by policy'),
+          {
+            responseCode: temporary ? 451 : 554,
+          },
+        );
         callback(error);
         return;
       }
@@ -168,7 +180,11 @@ export class SmtpSink {
     });
   }
 
-  private keep(raw: string, session: SMTPServerSession, callback: (error?: Error | null) => void): void {
+  private keep(
+    raw: string,
+    session: SMTPServerSession,
+    callback: (error?: Error | null) => void,
+  ): void {
     simpleParser(raw)
       .then((parsed) => {
         this.messages.push({

@@ -87,8 +87,8 @@ export class ExpirySweep {
           select distinct on (due.id) due.id as token_id, 'before:' || d.days as kind, due.tenant_id, due.owner_id
             from due, lateral (select value::int as days from jsonb_array_elements_text(due.thresholds)) d
            where due.revoked_at is null and due.expired_at is null and due.expires_at > :now
-             and due.expires_at - d.days * interval '1 day' <= :now
-             and due.expires_at - due.created_at > d.days * interval '1 day'
+             and due.expires_at - d.days * interval '24 hours' <= :now
+             and due.expires_at - due.created_at > d.days * interval '24 hours'
            order by due.id, d.days)`),
       { now, run },
     );

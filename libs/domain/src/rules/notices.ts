@@ -30,14 +30,15 @@ export function nextNoticeAt(token: NoticeTimes, notifyDaysBefore: number[], now
 }
 
 /**
- * The same rule in SQL, for set-based updates: `t` is the access_token alias, `thresholds`
+ * The same rule in SQL, for set-based updates (days as exact 24 hours, like the JS rule —
+ * `interval '1 day'` would follow daylight saving in the session's time zone): `t` is the access_token alias, `thresholds`
  * a jsonb array expression and `now` a timestamptz expression.
  */
 export function nextNoticeAtSql(thresholds: string, now: string): string {
   return `coalesce(
-    (select min(t.expires_at - d::int * interval '1 day')
+    (select min(t.expires_at - d::int * interval '24 hours')
        from jsonb_array_elements_text(${thresholds}) d
-      where t.expires_at - d::int * interval '1 day' > ${now}
-        and t.expires_at - t.created_at > d::int * interval '1 day'),
+      where t.expires_at - d::int * interval '24 hours' > ${now}
+        and t.expires_at - t.created_at > d::int * interval '24 hours'),
     case when t.expires_at > ${now} then t.expires_at end)`;
 }

@@ -1,0 +1,104 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { UserSummary } from '@feedpass/contracts';
+import { createApp } from '../../apps/api/src/app.factory';
+import { FixedClock } from '../../apps/api/src/common/clock';
+import { loadConfig } from '../../apps/api/src/config/app-config';
+import { ExpiryJob } from '../../apps/api/src/expiry/expiry.job';
+import type { ApiClient } from './api-client';
+import { DAY, sql } from './e2e-helpers';
+import { TEST_PASSWORD, type TestApp } from './test-app';
+
+/**
+ * Another instance of the real app on an EXISTING database (the one of a spec's
+ * `startTestApp`), configured the same way: a second server process in a cluster, or the
+ * server coming back after a crash.
+ */
+export async function startAppOn(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  clock = new FixedClock(new Date()),
+): Promise<TestApp> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    PORTAL_DIR: '',
+    SEED_DEMO: 'false',
+    MIGRATE_ON_BOOT: 'false',
+    ...env,
+  });
+  const app = await createApp(config, { clock, logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  return { app, baseUrl, databaseUrl, clock, orm: app.get(MikroORM), close: () => app.close() };
+}
+
+/** One expiry job run (one sweep, one outbox dispatch) as if it were `at`. */
+export function runJob(test: TestApp, at: Date) {
+  return test.app.get(ExpiryJob).runOnce(at);
+}
+
+export const addMs = (date: Date, ms: number) => new Date(date.getTime() + ms);
+export const addDays = (date: Date, days: number) => addMs(date, days * DAY);
+
+/** Creates a user through POST /api/admin/users (asserting the 201). */
+export async function createUser(
+  admin: ApiClient,
+  username: string,
+  extra: { timeZone?: string; displayName?: string; role?: 'user' | 'admin' } = {},
+): Promise<UserSummary & { email: string }> {
+  const res = await admin.post<UserSummary>('/api/admin/users', {
+    username,
+    email: `${username}@example.test`,
+    displayName: extra.displayName ?? username,
+    role: extra.role ?? 'user',
+    password: TEST_PASSWORD,
+    ...(extra.timeZone ? { timeZone: extra.timeZone } : {}),
+  });
+  if (res.status !== 201) throw new Error(`creating ${username} failed: ${res.status} ${res.text}`);
+  return { ...res.body, email: `${username}@example.test` };
+}
+
+export interface OutboxRow {
+  id: string;
+  user_id: string;
+  status: 'queued' | 'sent' | 'failed' | 'cancelled';
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+/** The outbox rows addressed to one user, oldest first. */
+export function outboxOf(test: TestApp, userId: string): Promise<OutboxRow[]> {
+  return sql<OutboxRow>(
+    test,
+    'select * from mail_outbox where user_id = ? order by created_at, id',
+    [userId],
+  );
+}
+
+export interface NoticeRow {
+  token_id: string;
+  kind: string;
+  outbox_id: string;
+}
+
+/** token_notice rows of one owner, ordered by token and kind. */
+export function noticesOf(test: TestApp, ownerId: string): Promise<NoticeRow[]> {
+  return sql<NoticeRow>(
+    test,
+    'select token_id, kind, outbox_id from token_notice where owner_id = ? order by token_id, kind',
+    [ownerId],
+  );
+}
+
+/** How many history events of `type` exist about one token. */
+export async function eventCount(test: TestApp, tokenId: string, type: string): Promise<number> {
+  const [row] = await sql<{ n: number }>(
+    test,
+    'select count(*)::int as n from history_event where token_id = ? and type = ?',
+    [tokenId, type],
+  );
+  return row.n;
+}
