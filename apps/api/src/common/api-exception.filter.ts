@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { ApiError, ErrorCode } from '@feedpass/contracts';
 import type { Response } from 'express';
 import { ApiException } from './api-exception.js';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-unavailable.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request',
@@ -34,6 +35,12 @@ export function toApiError(error: unknown): { body: ApiError; headers: Record<st
       headers: {},
     };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      body: { statusCode: 503, code: 'service_unavailable', message: 'The database is unavailable; try again shortly' },
+      headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+    };
+  }
   return {
     body: { statusCode: 500, code: 'internal_error', message: 'Something went wrong on our side' },
     headers: {},
@@ -47,7 +54,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const { body, headers } = toApiError(error);
-    if (body.statusCode >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    if (body.statusCode === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    else if (body.statusCode === 503) this.logger.warn(`503: ${(error as Error).message}`);
     if (response.headersSent) return;
     response.status(body.statusCode).set(headers).json(body);
   }

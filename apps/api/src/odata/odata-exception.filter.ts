@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../common/database-unavailable.js';
 import { ODataException, unauthorized } from './odata-error.js';
 import { ODataQueryError } from './query/odata-query-error.js';
 
@@ -11,7 +12,7 @@ export class ODataExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const odata = this.toOData(error);
-    if (odata.getStatus() >= 500 && odata.getStatus() !== 501) {
+    if (odata.getStatus() === 500) {
       this.logger.error(error instanceof Error ? error.stack : String(error));
     }
     if (res.headersSent) return;
@@ -31,6 +32,11 @@ export class ODataExceptionFilter implements ExceptionFilter {
       const body = error.getResponse() as { code?: string; message?: string } | string;
       const message = typeof body === 'string' ? body : (body.message ?? error.message);
       return new ODataException(status, typeof body === 'object' && body.code ? body.code : 'error', String(message), (error as { headers?: Record<string, string> }).headers ?? {});
+    }
+    if (isDatabaseUnavailable(error)) {
+      return new ODataException(503, 'service_unavailable', 'The database is unavailable; try again shortly', {
+        'Retry-After': RETRY_AFTER_SECONDS,
+      });
     }
     return new ODataException(500, 'internal_error', 'Something went wrong on our side');
   }
