@@ -19,7 +19,6 @@ export function tokenStatus(token: TokenTimes, now: Date): TokenStatus {
  */
 export function normalizeLabel(label: string, max = 100): string | null {
   const trimmed = label.trim();
-  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
   if (!trimmed.isWellFormed() || /[\u0000-\u001f\u007f]/.test(trimmed)) return null;
   const length = [...trimmed].length;
   return length >= 1 && length <= max ? trimmed : null;
