@@ -27,7 +27,12 @@ describe('no token value outside its one create/rotate response (SPEC 2, 4)', ()
   const others: { what: string; res: ApiResponse }[] = [];
 
   beforeAll(async () => {
-    test = await startCapturingTestApp(LONG_SESSIONS);
+    // Request logs on, at the most talkative level: they are part of what must stay clean.
+    test = await startCapturingTestApp({
+      ...LONG_SESSIONS,
+      LOG_LEVEL: 'trace',
+      LOG_REQUESTS: 'true',
+    });
     const acme = await seedTenant(test, 'Acme', [
       { username: 'alice', role: 'admin' },
       { username: 'bob' },
@@ -205,6 +210,11 @@ describe('no token value outside its one create/rotate response (SPEC 2, 4)', ()
     const captured = test.captured();
     // The capture works: the query log saw the token inserts (with their digests as parameters).
     expect(captured).toMatch(/insert into "access_token"/);
+    // … and the JSON request log saw the Basic-authenticated feed requests, redacted.
+    expect(captured).toContain('"msg":"request completed"');
+    expect(captured).toContain('[redacted]');
+    expect(captured).not.toMatch(/Basic [A-Za-z0-9+/=]{16,}/);
+    expect(captured).not.toMatch(/fp_session=[A-Za-z0-9_-]{20,}/);
     expect([...revealed.keys()].filter((v) => captured.includes(sha256(v)))).toHaveLength(
       revealed.size,
     );

@@ -69,12 +69,15 @@ export async function startCapturingTestApp(
     restore.push(() => (console[method] = original));
   }
   for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write.bind(stream) as typeof stream.write;
+    const original = stream.write;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
       output.push(
         typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'),
       );
-      return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+      // Kept, not echoed: the spec searches it, and the run's output stays readable.
+      const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+      callback?.();
+      return true;
     }) as typeof stream.write;
     restore.push(() => (stream.write = original));
   }
