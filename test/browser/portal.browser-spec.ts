@@ -1,30 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { assertPortalBuilt, launchChromium, PORTAL_DIR } from '../setup/chromium';
 import { seedTenant, startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
-
-const PORTAL_DIR = resolve(__dirname, '../../dist/portal/browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/**
- * Debian's Chromium, never a downloaded browser (../shared/STACK.md). Playwright gives
- * each launch a fresh, empty profile of its own.
- */
-async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 describe('portal in a real browser', () => {
   let test: TestApp;
@@ -33,9 +9,7 @@ describe('portal in a real browser', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(PORTAL_DIR, 'index.html'))) {
-      throw new Error(`The portal is not built (${PORTAL_DIR}); npm test builds it first`);
-    }
+    assertPortalBuilt();
     test = await startTestApp({ PORTAL_DIR });
     await seedTenant(test, 'Acme', [{ username: 'ada', role: 'admin' }, { username: 'bob' }]);
     await seedTenant(test, 'Rival', [{ username: 'eve', role: 'admin' }]);
@@ -71,7 +45,10 @@ describe('portal in a real browser', () => {
     const table = page.getByRole('table');
     await table.getByRole('cell', { name: 'bob@example.test' }).waitFor();
     expect(await table.getByRole('cell', { name: 'eve@example.test' }).count()).toBe(0);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Token Inventory' }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Token Inventory' })
+      .waitFor();
   });
 
   it('creates a user through the dialog, who can then sign in', async () => {
@@ -89,7 +66,11 @@ describe('portal in a real browser', () => {
       const xsrf = /XSRF-TOKEN=([^;]+)/.exec(health.headers.get('set-cookie') ?? '')![1];
       return fetch(`${test.baseUrl}/api/auth/login`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: `XSRF-TOKEN=${xsrf}`, 'x-xsrf-token': xsrf },
+        headers: {
+          'content-type': 'application/json',
+          cookie: `XSRF-TOKEN=${xsrf}`,
+          'x-xsrf-token': xsrf,
+        },
         body: JSON.stringify({ username: 'carol', password: 'carols-long-password' }),
       });
     });

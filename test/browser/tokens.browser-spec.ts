@@ -1,28 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { assertPortalBuilt, launchChromium, PORTAL_DIR } from '../setup/chromium';
 import { seedTenant, startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
 
-const PORTAL_DIR = resolve(__dirname, '../../dist/portal/browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TOKEN_FORMAT = /^fpat_[0-9A-Za-z]{36}$/;
-
-/** Debian's Chromium, never a downloaded browser (as in portal.browser-spec.ts). */
-async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
 
 describe('access tokens in a real browser', () => {
   let test: TestApp;
@@ -33,9 +13,7 @@ describe('access tokens in a real browser', () => {
   let value = '';
 
   beforeAll(async () => {
-    if (!existsSync(join(PORTAL_DIR, 'index.html'))) {
-      throw new Error(`The portal is not built (${PORTAL_DIR}); npm test builds it first`);
-    }
+    assertPortalBuilt();
     test = await startTestApp({ PORTAL_DIR });
     await seedTenant(test, 'Acme', [{ username: 'bob' }, { username: 'ada', role: 'admin' }]);
     browser = await launchChromium();

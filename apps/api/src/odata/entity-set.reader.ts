@@ -3,29 +3,24 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { SourceDatabase } from '../data-sources/source-database.js';
 import type { Feed } from './feed.service.js';
 import { ODataException } from './odata-error.js';
-import { compileFilter, parseOrderBy, parseSelect, type EdmType, type EntitySetModel, type PropertyModel } from './query/index.js';
+import {
+  compileFilter,
+  parseOrderBy,
+  parseSelect,
+  quoteIdentifier,
+  SQL_TYPE,
+  type EdmType,
+  type EntitySetModel,
+  type PropertyModel,
+} from './query/index.js';
 import type { QueryOption } from './query-string.js';
 import { rowWriter } from './serialize.js';
 
 const SUPPORTED = new Set(['$filter', '$orderby', '$top', '$skip', '$count', '$select', '$skiptoken', '$format']);
 const NOT_IMPLEMENTED = new Set(['$expand', '$search', '$apply', '$compute', '$levels', '$index', '$schemaversion', '$deltatoken', '$id']);
 
-const PG_TYPE: Record<EdmType, string> = {
-  'Edm.String': 'text',
-  'Edm.Boolean': 'boolean',
-  'Edm.Int16': 'smallint',
-  'Edm.Int32': 'integer',
-  'Edm.Int64': 'bigint',
-  'Edm.Decimal': 'numeric',
-  'Edm.Double': 'float8',
-  'Edm.Single': 'float4',
-  'Edm.Date': 'date',
-  'Edm.DateTimeOffset': 'timestamptz',
-  'Edm.TimeOfDay': 'time',
-  'Edm.Guid': 'uuid',
-};
 
-export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const ident = quoteIdentifier;
 const bad = (message: string) => new ODataException(400, 'bad_request', message);
 
 /** Where the previous page ended: key values (keyset paging) or a row offset, and rows sent. */
@@ -181,7 +176,7 @@ export class EntitySetReader {
 function keysetCondition(ordering: { property: PropertyModel; descending: boolean }[], values: unknown[], params: unknown[]): string {
   const placeholder = (i: number) => {
     params.push(values[i]);
-    return `$${params.length}::${PG_TYPE[ordering[i].property.type]}`;
+    return `$${params.length}::${SQL_TYPE[ordering[i].property.type]}`;
   };
   const sameDirection = ordering.every((o) => o.descending === ordering[0].descending);
   if (sameDirection) {

@@ -1,18 +1,8 @@
+import type { EdmTypeName } from '@feedpass/contracts';
 import { ODataQueryError } from './odata-query-error.js';
 
-export type EdmType =
-  | 'Edm.String'
-  | 'Edm.Boolean'
-  | 'Edm.Int16'
-  | 'Edm.Int32'
-  | 'Edm.Int64'
-  | 'Edm.Decimal'
-  | 'Edm.Double'
-  | 'Edm.Single'
-  | 'Edm.Date'
-  | 'Edm.DateTimeOffset'
-  | 'Edm.TimeOfDay'
-  | 'Edm.Guid';
+/** The OData primitive types a source column maps to (shared with the portal's contracts). */
+export type EdmType = EdmTypeName;
 
 export interface PropertyModel {
   /** OData name, e.g. "CreatedAt". */

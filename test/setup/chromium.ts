@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/** The portal build the browser specs drive (`npm test` builds it first). */
+export const PORTAL_DIR = resolve(__dirname, '../../dist/portal/browser');
+
+export function assertPortalBuilt(): void {
+  if (!existsSync(join(PORTAL_DIR, 'index.html'))) {
+    throw new Error(`The portal is not built (${PORTAL_DIR}); npm test builds it first`);
+  }
+}
+
+/**
+ * Debian's Chromium, never a downloaded browser (../shared/STACK.md), with the flags this
+ * closed network needs. Playwright gives each launch a fresh, empty profile.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
