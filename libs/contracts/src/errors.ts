@@ -33,6 +33,7 @@ export const ERROR_CODES = [
   'invalid_data_source',
   'cross_tenant_share',
   'cannot_share_with_self',
+  'conflict',
   'internal_error',
   'service_unavailable',
 ] as const;

@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { ApiError, ErrorCode } from '@feedpass/contracts';
 import type { Response } from 'express';
 import { ApiException } from './api-exception.js';
-import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './database-unavailable.js';
+import { isDatabaseUnavailable, isTransientConflict, RETRY_AFTER_SECONDS } from './database-unavailable.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request',
@@ -32,6 +32,12 @@ export function toApiError(error: unknown): { body: ApiError; headers: Record<st
         : error.message;
     return {
       body: { statusCode: status, code: CODE_BY_STATUS[status] ?? 'bad_request', message },
+      headers: {},
+    };
+  }
+  if (isTransientConflict(error)) {
+    return {
+      body: { statusCode: 409, code: 'conflict', message: 'A concurrent change got in the way; try again' },
       headers: {},
     };
   }

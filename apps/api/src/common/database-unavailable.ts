@@ -36,3 +36,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 export const RETRY_AFTER_SECONDS = '5';
+
+/**
+ * A deadlock or serialization failure PostgreSQL resolved by aborting this transaction:
+ * nothing was written, and the same request may simply be sent again (409, not 500).
+ */
+export function isTransientConflict(error: unknown): boolean {
+  for (
+    let e = error as { code?: string; cause?: unknown; name?: string } | undefined, depth = 0;
+    e && depth < 5;
+    depth++
+  ) {
+    if (e.name === 'DeadlockException' || e.code === '40P01' || e.code === '40001') return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}

@@ -21,7 +21,6 @@ import {
   resolveRotationExpiry,
   tokenDigest,
   tokenStatus,
-  User,
 } from '@feedpass/domain';
 import { ApiException, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
@@ -32,12 +31,19 @@ import { PolicyService } from '../policy/policy.service.js';
 import { toToken } from './token.mapper.js';
 
 /** Active = not revoked and not past its expiry, as SQL conditions for a given "now". */
-export const activeAt = (now: Date) => ({ revokedAt: null, $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] });
+export const activeAt = (now: Date) => ({
+  revokedAt: null,
+  $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }],
+});
 
 function label(value: unknown): string {
   const normalized = typeof value === 'string' ? normalizeLabel(value, TOKEN_LABEL_MAX) : null;
   if (normalized === null) {
-    throw new ApiException(400, 'invalid_label', `label must be text of 1 to ${TOKEN_LABEL_MAX} characters (not only spaces)`);
+    throw new ApiException(
+      400,
+      'invalid_label',
+      `label must be text of 1 to ${TOKEN_LABEL_MAX} characters (not only spaces)`,
+    );
   }
   return normalized;
 }
@@ -46,7 +52,11 @@ function requestedExpiry(value: unknown): Date | null | undefined {
   if (value === undefined || value === null) return value;
   const date = typeof value === 'string' ? parseIsoDateTime(value) : null;
   if (!date) {
-    throw new ApiException(400, 'validation_failed', 'expiresAt must be an ISO-8601 date-time such as 2027-01-31T23:59:59Z, or null');
+    throw new ApiException(
+      400,
+      'validation_failed',
+      'expiresAt must be an ISO-8601 date-time such as 2027-01-31T23:59:59Z, or null',
+    );
   }
   return date;
 }
@@ -73,7 +83,11 @@ export class TokensService {
       { orderBy: { createdAt: 'desc', id: 'desc' } },
     );
     const items = tokens.map((t) => toToken(t, now));
-    return { items, activeCount: items.filter((t) => t.status === 'active').length, maxActive: MAX_ACTIVE_TOKENS };
+    return {
+      items,
+      activeCount: items.filter((t) => t.status === 'active').length,
+      maxActive: MAX_ACTIVE_TOKENS,
+    };
   }
 
   async create(auth: AuthContext, input: CreateTokenRequest): Promise<CreatedToken> {
@@ -86,7 +100,12 @@ export class TokensService {
       const expiry = resolveMintExpiry(rules, requested, now);
       if (!expiry.ok) throw new ApiException(400, expiry.code, expiry.message);
       await this.assertSlotFree(em, auth, now);
-      return this.mint(em, auth, { label: tokenLabel, expiresAt: expiry.value, now, notifyDaysBefore: rules.notifyDaysBefore });
+      return this.mint(em, auth, {
+        label: tokenLabel,
+        expiresAt: expiry.value,
+        now,
+        notifyDaysBefore: rules.notifyDaysBefore,
+      });
     });
   }
 
@@ -158,7 +177,11 @@ export class TokensService {
       const now = this.clock.now();
       const status = tokenStatus(old, now);
       if (status === 'revoked') {
-        throw new ApiException(409, 'token_not_rotatable', 'A revoked token cannot be rotated; create a new token instead');
+        throw new ApiException(
+          409,
+          'token_not_rotatable',
+          'A revoked token cannot be rotated; create a new token instead',
+        );
       }
       if (status === 'active') this.markRevoked(em, auth, old, 'rotated', now);
       else await this.assertSlotFree(em, auth, now);
@@ -175,14 +198,30 @@ export class TokensService {
     });
   }
 
-  /** Serialises one user's mints and rotations: the 5-active limit is checked under a row lock. */
+  /**
+   * Serialises one user's mints and rotations: the 5-active limit is checked under a row
+   * lock on the owner. `FOR NO KEY UPDATE`, not `FOR UPDATE`: the history rows other token
+   * changes insert take a `FOR KEY SHARE` lock on the same user through their foreign keys,
+   * and a full update lock would deadlock with them.
+   */
   private async lockOwner(em: EntityManager, auth: AuthContext): Promise<void> {
-    const owner = await em.findOne(User, { id: auth.userId, tenant: auth.tenantId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!owner) throw notFound('User');
+    const rows = await em
+      .getConnection()
+      .execute<{ id: string }[]>(
+        'select id from app_user where id = ? and tenant_id = ? for no key update',
+        [auth.userId, auth.tenantId],
+        'all',
+        em.getTransactionContext(),
+      );
+    if (!rows.length) throw notFound('User');
   }
 
   private async assertSlotFree(em: EntityManager, auth: AuthContext, now: Date): Promise<void> {
-    const active = await em.count(AccessToken, { owner: auth.userId, tenant: auth.tenantId, ...activeAt(now) });
+    const active = await em.count(AccessToken, {
+      owner: auth.userId,
+      tenant: auth.tenantId,
+      ...activeAt(now),
+    });
     if (active >= MAX_ACTIVE_TOKENS) {
       throw new ApiException(
         409,
@@ -202,7 +241,13 @@ export class TokensService {
     return token;
   }
 
-  private markRevoked(em: EntityManager, auth: AuthContext, token: AccessToken, reason: 'user' | 'rotated', now: Date): void {
+  private markRevoked(
+    em: EntityManager,
+    auth: AuthContext,
+    token: AccessToken,
+    reason: 'user' | 'rotated',
+    now: Date,
+  ): void {
     token.revokedAt = now;
     token.revokeReason = reason;
     token.nextNoticeAt = null;
@@ -220,7 +265,13 @@ export class TokensService {
   private async mint(
     em: EntityManager,
     auth: AuthContext,
-    spec: { label: string; expiresAt: Date | null; now: Date; rotatedFrom?: string; notifyDaysBefore: number[] },
+    spec: {
+      label: string;
+      expiresAt: Date | null;
+      now: Date;
+      rotatedFrom?: string;
+      notifyDaysBefore: number[];
+    },
   ): Promise<CreatedToken> {
     const value = generateTokenValue();
     const token = em.create(AccessToken, {
@@ -231,7 +282,11 @@ export class TokensService {
       expiresAt: spec.expiresAt,
       rotatedFrom: spec.rotatedFrom ?? null,
       createdAt: spec.now,
-      nextNoticeAt: nextNoticeAt({ createdAt: spec.now, expiresAt: spec.expiresAt }, spec.notifyDaysBefore, spec.now),
+      nextNoticeAt: nextNoticeAt(
+        { createdAt: spec.now, expiresAt: spec.expiresAt },
+        spec.notifyDaysBefore,
+        spec.now,
+      ),
     });
     this.history.record(em, {
       tenantId: auth.tenantId,
