@@ -330,16 +330,18 @@ describe('data sources: /api/data-sources and who may read their feed (SPEC 6, 7
       );
     });
 
-    it('sharing with a user of another tenant is refused with cross_tenant_share, by username or id', async () => {
-      expectApiError(
-        await bob.post(`/api/data-sources/${shared.id}/shares`, { username: 'hank' }),
-        400,
-        'cross_tenant_share',
-      );
+    it('sharing with a user of another tenant is 404 like an unknown user (existence not leaked), by username or id', async () => {
+      const unknown = await bob.post(`/api/data-sources/${shared.id}/shares`, {
+        username: 'nobody-at-all',
+      });
+      expectApiError(unknown, 404, 'not_found');
+      const byName = await bob.post(`/api/data-sources/${shared.id}/shares`, { username: 'hank' });
+      expectApiError(byName, 404, 'not_found');
+      expect(byName.body).toEqual(unknown.body);
       expectApiError(
         await bob.post(`/api/data-sources/${shared.id}/shares`, { userId: users.hank.id }),
-        400,
-        'cross_tenant_share',
+        404,
+        'not_found',
       );
       expectODataError(await feed(shared, creds.hank), 404);
     });

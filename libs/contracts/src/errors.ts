@@ -31,7 +31,6 @@ export const ERROR_CODES = [
   'invalid_policy',
   'invalid_cursor',
   'invalid_data_source',
-  'cross_tenant_share',
   'cannot_share_with_self',
   'conflict',
   'internal_error',

@@ -5,9 +5,17 @@ export const JSON_BODY_LIMIT = '100kb';
 
 const POISON_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** The first prototype-pollution key anywhere in a parsed body, if any. */
-function poisonKey(value: unknown, depth = 0): string | null {
-  if (depth > 64 || typeof value !== 'object' || value === null) return null;
+const MAX_DEPTH = 32;
+const TOO_DEEP = Symbol('too deep');
+
+/**
+ * The first prototype-pollution key anywhere in a parsed body, or TOO_DEEP past 32 levels
+ * of nesting (no field of the API nests that deep, and deeper input would exhaust the
+ * validator's recursion), or null when the body is fine.
+ */
+function poisonKey(value: unknown, depth = 0): string | typeof TOO_DEEP | null {
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth >= MAX_DEPTH) return TOO_DEEP;
   for (const key of Object.keys(value)) {
     if (POISON_KEYS.has(key)) return key;
     const found = poisonKey((value as Record<string, unknown>)[key], depth + 1);
@@ -30,17 +38,32 @@ export function jsonBody() {
     express.json({ limit: JSON_BODY_LIMIT, strict: true }),
     (error: { type?: string } | undefined, _req: Request, res: Response, next: NextFunction) => {
       if (!error?.type) return next(error);
-      if (error.type === 'entity.too.large') return reply(res, 'payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT}`);
-      if (error.type === 'entity.parse.failed') return reply(res, 'malformed_json', 'The request body is not valid JSON');
+      if (error.type === 'entity.too.large')
+        return reply(
+          res,
+          'payload_too_large',
+          `The request body is larger than ${JSON_BODY_LIMIT}`,
+        );
+      if (error.type === 'entity.parse.failed')
+        return reply(res, 'malformed_json', 'The request body is not valid JSON');
       if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported')
         return reply(res, 'bad_request', 'The request body must be UTF-8 JSON');
       return reply(res, 'bad_request', 'The request body could not be read');
     },
     (req: Request, res: Response, next: NextFunction) => {
-      if (req.is('application/json') && (Array.isArray(req.body) || typeof req.body !== 'object' || req.body === null)) {
+      if (
+        req.is('application/json') &&
+        (Array.isArray(req.body) || typeof req.body !== 'object' || req.body === null)
+      ) {
         return reply(res, 'validation_failed', 'The request body must be a JSON object');
       }
       const poison = poisonKey(req.body);
+      if (poison === TOO_DEEP)
+        return reply(
+          res,
+          'validation_failed',
+          `The request body is nested more than ${MAX_DEPTH} levels deep`,
+        );
       if (poison) return reply(res, 'validation_failed', `property ${poison} is not allowed`);
       next();
     },

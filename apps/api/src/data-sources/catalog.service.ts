@@ -56,7 +56,8 @@ export class CatalogService {
 
   async catalog(): Promise<Catalog> {
     const now = this.clock.now().getTime();
-    if (this.cached && now - this.cached.at < CACHE_MS && now >= this.cached.at) return this.cached.catalog;
+    if (this.cached && now - this.cached.at < CACHE_MS && now >= this.cached.at)
+      return this.cached.catalog;
     const { rows } = await this.source.pool.query<ColumnRow>(
       `select c.table_name, t.table_type, c.column_name, c.data_type, c.is_nullable,
               exists (
@@ -87,13 +88,19 @@ export class CatalogService {
         };
         tables.set(row.table_name, table);
       }
-      const column: CatalogColumn = { column: row.column_name, name: pascalCase(row.column_name), type, nullable: row.is_nullable === 'YES' };
+      const column: CatalogColumn = {
+        column: row.column_name,
+        name: pascalCase(row.column_name),
+        type,
+        nullable: row.is_nullable === 'YES',
+      };
       table.columns.push(column);
       if (row.is_key) table.key.push(column.name);
     }
     for (const table of tables.values()) {
       // Views have no primary key; OData needs one: their first non-nullable column, else the first.
-      if (!table.key.length) table.key = [(table.columns.find((c) => !c.nullable) ?? table.columns[0]).name];
+      if (!table.key.length)
+        table.key = [(table.columns.find((c) => !c.nullable) ?? table.columns[0]).name];
     }
     const catalog = { schema: this.source.schema, tables: [...tables.values()] };
     this.cached = { at: now, catalog };

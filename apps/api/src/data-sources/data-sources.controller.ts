@@ -1,4 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+} from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import type { Catalog, DataSource, DataSourceList } from '@feedpass/contracts';
 import type { AuthContext } from '../auth/auth-context.js';
@@ -38,9 +47,16 @@ export class DataSourcesController {
 
   @Post(':id/shares')
   @HttpCode(200)
-  @ApiBadRequestResponse({ description: '`cross_tenant_share`, `cannot_share_with_self`' })
-  @ApiNotFoundResponse({ description: 'Not a data source you own, or no such user' })
-  share(@Auth() auth: AuthContext, @Param('id', Id('Data source')) id: string, @Body() dto: ShareDataSourceDto): Promise<DataSource> {
+  @ApiBadRequestResponse({ description: '`cannot_share_with_self`' })
+  @ApiNotFoundResponse({
+    description:
+      'Not a data source you own, or no such user in your tenant (another tenant’s users are not found either)',
+  })
+  share(
+    @Auth() auth: AuthContext,
+    @Param('id', Id('Data source')) id: string,
+    @Body() dto: ShareDataSourceDto,
+  ): Promise<DataSource> {
     return this.sources.share(auth, id, dto);
   }
 

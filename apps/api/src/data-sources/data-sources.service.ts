@@ -29,25 +29,45 @@ export class DataSourcesService {
   ) {}
 
   async list(auth: AuthContext): Promise<DataSourceList> {
-    const shared = await this.em.find(DataSourceShare, { user: auth.userId }, { fields: ['dataSource'] });
+    const shared = await this.em.find(
+      DataSourceShare,
+      { user: auth.userId },
+      { fields: ['dataSource'] },
+    );
     const sources = await this.em.find(
       DataSource,
-      { tenant: auth.tenantId, $or: [{ owner: auth.userId }, { id: { $in: shared.map((s) => (s.dataSource as DataSource).id) } }] },
+      {
+        tenant: auth.tenantId,
+        $or: [
+          { owner: auth.userId },
+          { id: { $in: shared.map((s) => (s.dataSource as DataSource).id) } },
+        ],
+      },
       { populate: ['owner'], orderBy: { name: 'asc', id: 'asc' } },
     );
     const shares = await this.em.find(
       DataSourceShare,
-      { dataSource: { $in: sources.filter((s) => (s.owner as User).id === auth.userId).map((s) => s.id) } },
+      {
+        dataSource: {
+          $in: sources.filter((s) => (s.owner as User).id === auth.userId).map((s) => s.id),
+        },
+      },
       { populate: ['user'], orderBy: { createdAt: 'asc' } },
     );
     return { items: sources.map((s) => this.view(s, auth, shares)) };
   }
 
   async create(auth: AuthContext, input: CreateDataSourceRequest): Promise<DataSourceView> {
-    const name = typeof input.name === 'string' ? normalizeLabel(input.name, DATA_SOURCE_NAME_MAX) : null;
+    const name =
+      typeof input.name === 'string' ? normalizeLabel(input.name, DATA_SOURCE_NAME_MAX) : null;
     if (!name) throw invalid(`name must be text of 1 to ${DATA_SOURCE_NAME_MAX} characters`);
     const tables = input.tables as unknown;
-    if (!Array.isArray(tables) || !tables.length || tables.some((t) => typeof t !== 'string') || new Set(tables).size !== tables.length) {
+    if (
+      !Array.isArray(tables) ||
+      !tables.length ||
+      tables.some((t) => typeof t !== 'string') ||
+      new Set(tables).size !== tables.length
+    ) {
       throw invalid('tables must be a non-empty list of distinct table names from the catalog');
     }
     const known = new Set((await this.catalog.catalog()).tables.map((t) => t.table));
@@ -74,18 +94,34 @@ export class DataSourcesService {
     });
   }
 
-  async share(auth: AuthContext, id: string, input: ShareDataSourceRequest): Promise<DataSourceView> {
+  async share(
+    auth: AuthContext,
+    id: string,
+    input: ShareDataSourceRequest,
+  ): Promise<DataSourceView> {
     if (!input.userId === !input.username) throw invalid('Give exactly one of userId or username');
     return this.em.transactional(async (em) => {
       const source = await this.findOwned(em, auth, id);
-      const recipient = await em.findOne(User, input.userId ? { id: input.userId } : { [sql.lower('username')]: input.username!.trim().toLowerCase() });
-      const recipientTenant = recipient ? (typeof recipient.tenant === 'string' ? recipient.tenant : recipient.tenant.id) : null;
-      if (!recipient) throw notFound('User');
-      if (recipientTenant !== auth.tenantId) {
-        throw new ApiException(400, 'cross_tenant_share', 'Data sources can be shared only with users of your own tenant');
-      }
-      if (recipient.id === auth.userId) throw new ApiException(400, 'cannot_share_with_self', 'You own this data source already');
-      const existing = await em.findOne(DataSourceShare, { dataSource: source.id, user: recipient.id });
+      // Only users of the caller's tenant can be found: another tenant's user is "not found"
+      // exactly like a name nobody has (SPEC.md 7: existence is not leaked).
+      const recipient = await em.findOne(User, {
+        tenant: auth.tenantId,
+        ...(input.userId
+          ? { id: input.userId }
+          : { [sql.lower('username')]: input.username!.trim().toLowerCase() }),
+      });
+      if (!recipient)
+        throw new ApiException(
+          404,
+          'not_found',
+          'No user of your tenant has that name; data sources are shared within a tenant only',
+        );
+      if (recipient.id === auth.userId)
+        throw new ApiException(400, 'cannot_share_with_self', 'You own this data source already');
+      const existing = await em.findOne(DataSourceShare, {
+        dataSource: source.id,
+        user: recipient.id,
+      });
       if (!existing) {
         em.create(DataSourceShare, { dataSource: source.id, user: recipient.id });
         this.history.record(em, {
@@ -97,7 +133,11 @@ export class DataSourcesService {
         });
         await em.flush();
       }
-      const shares = await em.find(DataSourceShare, { dataSource: source.id }, { populate: ['user'], orderBy: { createdAt: 'asc' } });
+      const shares = await em.find(
+        DataSourceShare,
+        { dataSource: source.id },
+        { populate: ['user'], orderBy: { createdAt: 'asc' } },
+      );
       return this.view(source, auth, shares);
     });
   }
@@ -105,7 +145,11 @@ export class DataSourcesService {
   async unshare(auth: AuthContext, id: string, userId: string): Promise<void> {
     await this.em.transactional(async (em) => {
       const source = await this.findOwned(em, auth, id);
-      const share = await em.findOne(DataSourceShare, { dataSource: source.id, user: userId }, { populate: ['user'] });
+      const share = await em.findOne(
+        DataSourceShare,
+        { dataSource: source.id, user: userId },
+        { populate: ['user'] },
+      );
       if (!share) return;
       em.remove(share);
       this.history.record(em, {
@@ -113,7 +157,11 @@ export class DataSourcesService {
         type: 'data_source.unshared',
         actorId: auth.userId,
         subjectUserId: userId,
-        details: { dataSourceId: source.id, name: source.name, with: (share.user as User).username },
+        details: {
+          dataSourceId: source.id,
+          name: source.name,
+          with: (share.user as User).username,
+        },
       });
     });
   }
@@ -134,7 +182,11 @@ export class DataSourcesService {
   }
 
   private async findOwned(em: EntityManager, auth: AuthContext, id: string): Promise<DataSource> {
-    const source = await em.findOne(DataSource, { id, tenant: auth.tenantId, owner: auth.userId }, { populate: ['owner'] });
+    const source = await em.findOne(
+      DataSource,
+      { id, tenant: auth.tenantId, owner: auth.userId },
+      { populate: ['owner'] },
+    );
     if (!source) throw notFound('Data source');
     return source;
   }
@@ -154,7 +206,9 @@ export class DataSourcesService {
       owned,
       odataUrl: this.odataUrl(source.key),
       sharedWith: owned
-        ? shares.filter((s) => (s.dataSource as DataSource).id === source.id).map((s) => toUserRef(s.user as User))
+        ? shares
+            .filter((s) => (s.dataSource as DataSource).id === source.id)
+            .map((s) => toUserRef(s.user as User))
         : [],
       createdAt: source.createdAt.toISOString(),
     };

@@ -23,7 +23,10 @@ export class SourceDatabase implements OnModuleDestroy {
       options: '-c default_transaction_read_only=on -c statement_timeout=60000 -c timezone=UTC',
       // Exact values as text: 64-bit integers, decimals, dates and times are written to
       // OData JSON as PostgreSQL prints them, never through a lossy JS number or Date.
-      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (RAW_TYPES.has(oid) ? raw : pg.types.getTypeParser(oid, format)) },
+      types: {
+        getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+          RAW_TYPES.has(oid) ? raw : pg.types.getTypeParser(oid, format),
+      },
       application_name: 'feedpass-odata',
     });
     // An idle client that loses its server must not crash the process.

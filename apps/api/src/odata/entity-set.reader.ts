@@ -16,9 +16,27 @@ import {
 import type { QueryOption } from './query-string.js';
 import { rowWriter } from './serialize.js';
 
-const SUPPORTED = new Set(['$filter', '$orderby', '$top', '$skip', '$count', '$select', '$skiptoken', '$format']);
-const NOT_IMPLEMENTED = new Set(['$expand', '$search', '$apply', '$compute', '$levels', '$index', '$schemaversion', '$deltatoken', '$id']);
-
+const SUPPORTED = new Set([
+  '$filter',
+  '$orderby',
+  '$top',
+  '$skip',
+  '$count',
+  '$select',
+  '$skiptoken',
+  '$format',
+]);
+const NOT_IMPLEMENTED = new Set([
+  '$expand',
+  '$search',
+  '$apply',
+  '$compute',
+  '$levels',
+  '$index',
+  '$schemaversion',
+  '$deltatoken',
+  '$id',
+]);
 
 const ident = quoteIdentifier;
 const bad = (message: string) => new ODataException(400, 'bad_request', message);
@@ -49,7 +67,10 @@ export interface ReadResult {
 
 function nonNegative(option: QueryOption | undefined): number | undefined {
   if (!option) return undefined;
-  if (!/^\d{1,9}$/.test(option.value)) throw bad(`${option.name} must be a non-negative whole number, got "${option.value.slice(0, 40)}"`);
+  if (!/^\d{1,9}$/.test(option.value))
+    throw bad(
+      `${option.name} must be a non-negative whole number, got "${option.value.slice(0, 40)}"`,
+    );
   return Number(option.value);
 }
 
@@ -68,15 +89,25 @@ export class EntitySetReader {
   checkOptions(options: Map<string, QueryOption>): void {
     for (const name of options.keys()) {
       if (!name.startsWith('$')) continue;
-      if (NOT_IMPLEMENTED.has(name)) throw new ODataException(501, 'not_implemented', `The query option ${name} is not supported`);
+      if (NOT_IMPLEMENTED.has(name))
+        throw new ODataException(
+          501,
+          'not_implemented',
+          `The query option ${name} is not supported`,
+        );
       if (!SUPPORTED.has(name)) throw bad(`Unknown system query option ${name}`);
     }
     const format = options.get('$format')?.value;
     if (format !== undefined && !/^(json|application\/json)(;|$)/i.test(format)) {
-      throw new ODataException(406, 'not_acceptable', `$format ${format} is not offered; this service speaks JSON`);
+      throw new ODataException(
+        406,
+        'not_acceptable',
+        `$format ${format} is not offered; this service speaks JSON`,
+      );
     }
     const count = options.get('$count')?.value;
-    if (count !== undefined && count !== 'true' && count !== 'false') throw bad('$count must be true or false');
+    if (count !== undefined && count !== 'true' && count !== 'false')
+      throw bad('$count must be true or false');
   }
 
   async read(ctx: ReadContext): Promise<ReadResult> {
@@ -84,21 +115,32 @@ export class EntitySetReader {
     this.checkOptions(options);
     const table = `${ident(this.source.schema)}.${ident(ctx.feed.source.get(set.name)!.table)}`;
     const params: unknown[] = [];
-    const filter = options.get('$filter') ? compileFilter(options.get('$filter')!.value, set, params) : null;
+    const filter = options.get('$filter')
+      ? compileFilter(options.get('$filter')!.value, set, params)
+      : null;
     const filterParams = params.length;
     const order = options.get('$orderby') ? parseOrderBy(options.get('$orderby')!.value, set) : [];
-    const selected = options.get('$select') ? parseSelect(options.get('$select')!.value, set) : set.properties;
+    const selected = options.get('$select')
+      ? parseSelect(options.get('$select')!.value, set)
+      : set.properties;
     const top = nonNegative(options.get('$top'));
     const skip = nonNegative(options.get('$skip')) ?? 0;
     const byName = new Map(set.properties.map((p) => [p.name, p]));
     const ordering = [...order];
     for (const name of set.key) {
-      if (!ordering.some((o) => o.property.name === name)) ordering.push({ property: byName.get(name)!, descending: false });
+      if (!ordering.some((o) => o.property.name === name))
+        ordering.push({ property: byName.get(name)!, descending: false });
     }
-    const keyset = ctx.feed.source.get(set.name)!.uniqueKey && ordering.every((o) => !o.property.nullable);
-    const token = options.get('$skiptoken') ? decodeSkipToken(options.get('$skiptoken')!.value, keyset ? ordering : null) : null;
+    const keyset =
+      ctx.feed.source.get(set.name)!.uniqueKey && ordering.every((o) => !o.property.nullable);
+    const token = options.get('$skiptoken')
+      ? decodeSkipToken(options.get('$skiptoken')!.value, keyset ? ordering : null)
+      : null;
 
-    const pageSize = Math.min(this.config.odataPageSize, ctx.maxPageSize ?? Number.MAX_SAFE_INTEGER);
+    const pageSize = Math.min(
+      this.config.odataPageSize,
+      ctx.maxPageSize ?? Number.MAX_SAFE_INTEGER,
+    );
     const sent = token?.n ?? 0;
     const remaining = top === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, top - sent);
     const take = Math.min(pageSize, remaining);
@@ -111,13 +153,21 @@ export class EntitySetReader {
     const offset = keyset ? (token ? 0 : skip) : (token?.o ?? skip);
     const sql =
       `select ${[...columns.keys()].map(ident).join(', ')} from ${table}${where}` +
-      ` order by ${ordering.map((o) => `${ident(o.property.column)} ${o.descending ? 'desc' : 'asc'}`).join(', ')}` +
+      // OData sorts null before every value ascending, after them descending (ODATA-330).
+      ` order by ${ordering
+        .map(
+          (o) =>
+            `${ident(o.property.column)} ${o.descending ? 'desc' : 'asc'}${o.property.nullable ? (o.descending ? ' nulls last' : ' nulls first') : ''}`,
+        )
+        .join(', ')}` +
       ` limit ${take + 1}` +
       (offset ? ` offset ${offset}` : '');
 
     const [rows, count] = await Promise.all([
       take > 0 ? this.query(sql, params).then((r) => r.rows) : Promise.resolve([]),
-      options.get('$count')?.value === 'true' ? this.count(table, filter, params.slice(0, filterParams)) : Promise.resolve(null),
+      options.get('$count')?.value === 'true'
+        ? this.count(table, filter, params.slice(0, filterParams))
+        : Promise.resolve(null),
     ]);
     const more = rows.length > take && take < remaining;
     const page = rows.slice(0, take);
@@ -146,12 +196,17 @@ export class EntitySetReader {
     this.checkOptions(ctx.options);
     const table = `${ident(this.source.schema)}.${ident(ctx.feed.source.get(ctx.set.name)!.table)}`;
     const params: unknown[] = [];
-    const filter = ctx.options.get('$filter') ? compileFilter(ctx.options.get('$filter')!.value, ctx.set, params) : null;
+    const filter = ctx.options.get('$filter')
+      ? compileFilter(ctx.options.get('$filter')!.value, ctx.set, params)
+      : null;
     return this.count(table, filter, params);
   }
 
   private async count(table: string, filter: string | null, params: unknown[]): Promise<string> {
-    const { rows } = await this.query(`select count(*) as n from ${table}${filter ? ` where ${filter}` : ''}`, params);
+    const { rows } = await this.query(
+      `select count(*) as n from ${table}${filter ? ` where ${filter}` : ''}`,
+      params,
+    );
     return String(rows[0].n);
   }
 
@@ -165,15 +220,25 @@ export class EntitySetReader {
       return await this.source.pool.query({ text, values });
     } catch (error) {
       const code = (error as { code?: string }).code ?? '';
-      if (code.startsWith('22')) throw bad(`A value in the query cannot be used: ${(error as Error).message}`);
-      if (code === '57014') throw new ODataException(503, 'timeout', 'The query took too long; narrow it with $filter or $top');
+      if (code.startsWith('22'))
+        throw bad(`A value in the query cannot be used: ${(error as Error).message}`);
+      if (code === '57014')
+        throw new ODataException(
+          503,
+          'timeout',
+          'The query took too long; narrow it with $filter or $top',
+        );
       throw error;
     }
   }
 }
 
 /** Rows strictly after `values` in the given ordering. */
-function keysetCondition(ordering: { property: PropertyModel; descending: boolean }[], values: unknown[], params: unknown[]): string {
+function keysetCondition(
+  ordering: { property: PropertyModel; descending: boolean }[],
+  values: unknown[],
+  params: unknown[],
+): string {
   const placeholder = (i: number) => {
     params.push(values[i]);
     return `$${params.length}::${SQL_TYPE[ordering[i].property.type]}`;
@@ -187,8 +252,11 @@ function keysetCondition(ordering: { property: PropertyModel; descending: boolea
   const alternatives: string[] = [];
   for (let i = 0; i < ordering.length; i++) {
     const parts: string[] = [];
-    for (let j = 0; j < i; j++) parts.push(`${ident(ordering[j].property.column)} = ${placeholder(j)}`);
-    parts.push(`${ident(ordering[i].property.column)} ${ordering[i].descending ? '<' : '>'} ${placeholder(i)}`);
+    for (let j = 0; j < i; j++)
+      parts.push(`${ident(ordering[j].property.column)} = ${placeholder(j)}`);
+    parts.push(
+      `${ident(ordering[i].property.column)} ${ordering[i].descending ? '<' : '>'} ${placeholder(i)}`,
+    );
     alternatives.push(`(${parts.join(' and ')})`);
   }
   return `(${alternatives.join(' or ')})`;
@@ -211,11 +279,17 @@ function fitsType(type: EdmType, value: unknown): boolean {
     case 'Edm.Date':
       return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
     case 'Edm.DateTimeOffset':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)?$/.test(value);
+      return (
+        typeof value === 'string' &&
+        /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)?$/.test(value)
+      );
     case 'Edm.TimeOfDay':
       return typeof value === 'string' && /^\d{2}:\d{2}:\d{2}(\.\d{1,6})?$/.test(value);
     case 'Edm.Guid':
-      return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+      return (
+        typeof value === 'string' &&
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+      );
     case 'Edm.String':
       return typeof value === 'string';
   }
@@ -228,7 +302,9 @@ function decodeSkipToken(text: string, ordering: { property: PropertyModel }[] |
       Number.isSafeInteger(token.n) &&
       token.n >= 0 &&
       (ordering
-        ? Array.isArray(token.k) && token.k.length === ordering.length && token.k.every((v, i) => fitsType(ordering[i].property.type, v))
+        ? Array.isArray(token.k) &&
+          token.k.length === ordering.length &&
+          token.k.every((v, i) => fitsType(ordering[i].property.type, v))
         : Number.isSafeInteger(token.o) && token.o! >= 0);
     if (valid) return token;
   } catch {
@@ -238,7 +314,9 @@ function decodeSkipToken(text: string, ordering: { property: PropertyModel }[] |
 }
 
 function nextLink(ctx: ReadContext, token: SkipToken): string {
-  const kept = [...ctx.options.values()].filter((o) => o.name !== '$skiptoken' && o.name !== '$skip').map((o) => o.raw);
+  const kept = [...ctx.options.values()]
+    .filter((o) => o.name !== '$skiptoken' && o.name !== '$skip')
+    .map((o) => o.raw);
   kept.push(`$skiptoken=${Buffer.from(JSON.stringify(token)).toString('base64url')}`);
   return `${ctx.requestUrl}?${kept.join('&')}`;
 }

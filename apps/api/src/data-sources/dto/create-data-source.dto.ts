@@ -8,7 +8,11 @@ export class CreateDataSourceDto implements CreateDataSourceRequest {
   @Allow()
   name: string;
 
-  @ApiProperty({ type: [String], example: ['deals', 'accounts'], description: 'tables or views from the catalog' })
+  @ApiProperty({
+    type: [String],
+    example: ['deals', 'accounts'],
+    description: 'tables or views from the catalog',
+  })
   @Allow()
   tables: string[];
 }

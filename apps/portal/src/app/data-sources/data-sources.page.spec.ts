@@ -286,15 +286,15 @@ describe('DataSourcesPage', () => {
     expect(refused.request.body).toEqual({ username: 'someone.elsewhere' });
     refused.flush(
       ...apiError(
-        400,
-        'cross_tenant_share',
-        'Data sources can be shared only with users of your own tenant',
+        404,
+        'not_found',
+        'No user of your tenant has that name; data sources are shared within a tenant only',
       ),
     );
     await fixture.whenStable();
     const dialogAlert = document.querySelector('mat-dialog-container [role="alert"]')!;
     expect(dialogAlert.textContent!.trim()).toBe(
-      'Data sources can be shared only with users of your own tenant',
+      'No user of your tenant has that name; data sources are shared within a tenant only',
     );
 
     await input.setValue('demo-admin');

@@ -85,7 +85,11 @@ describe('ShareDataSourceDialogComponent', () => {
   it.each([
     [404, 'not_found', 'User not found'],
     [400, 'cannot_share_with_self', 'You own this data source already'],
-    [400, 'cross_tenant_share', 'Data sources can be shared only with users of your own tenant'],
+    [
+      404,
+      'not_found',
+      'No user of your tenant has that name; data sources are shared within a tenant only',
+    ],
   ])('shows the API’s message for %s %s', async (status, code, message) => {
     await shareWith('nobody');
     http.expectOne('/api/data-sources/ds-1/shares').flush(...apiError(status, code, message));
