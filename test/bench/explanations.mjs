@@ -14,22 +14,23 @@ export function explain() {
       `What the service document does beyond liveness: passport's Basic strategy and the guard, the token lookup ` +
       `(one raw statement), \`FeedService.open\` — a MikroORM \`em.findOne(DataSource, { key })\` that builds and hydrates an ` +
       `entity (plus \`em.count(DataSourceShare)\` when the reader is not the owner) — and the cached catalog.\n\n` +
-      `The ORM lookup is the largest single part: a copy of the build whose \`FeedService.open\` reads the data source ` +
-      `with one raw statement (owner or share checked in the same statement) used about 40 % less CPU per service-document ` +
-      `request (≈ 500 µs instead of ≈ 800 µs) and served about 40 % more requests per second. That is the cheap fix ` +
-      `(apps/api/src/odata/feed.service.ts). It does not reach 0.8: a request ` +
-      `that must make two database round trips (the token must be checked on every request, as SPEC.md wants revocation ` +
-      `to take effect at once on every instance) and run the authentication stack cannot come within 20 % of one that makes ` +
-      `one round trip and nothing else; 0.8 would need token, data source and share checked in one statement and a lighter ` +
-      `authentication path than passport.`,
+      `The ORM lookup is the largest single part: in an A/B run against a copy of the build whose \`FeedService.open\` ` +
+      `reads the data source with one raw statement (owner or share checked in the same statement), that copy used about ` +
+      `40 % less CPU per service-document request (≈ 500 µs instead of ≈ 800 µs in that run) and served about 40 % more ` +
+      `requests per second. That is the cheap fix (apps/api/src/odata/feed.service.ts). It does not reach 0.8: for that ` +
+      `the service document could cost at most 1.25× the CPU of /api/health (≈ ${n0(cpu('health') * 1.25)} µs here), and ` +
+      `after the fix it would still cost about twice that — the rest is spread over passport's Basic strategy behind ` +
+      `@nestjs/passport's AuthGuard, the token statement and its row mapping, the OData controller, filter and response, ` +
+      `with no single hotspot left. (The second database round trip itself is not the problem: /api/health's \`select 1\` ` +
+      `costs the app only ≈ ${n0(Math.max(0, cpu('health') - cpu('floor')))} µs over its cheapest no-database answer.)`,
 
     livenessVsBare: ({ health, bare, floor, q, cpu }) =>
       `A bare node:http server spends ${n0(cpu('bare'))} µs of CPU per request; the app spends ${n0(cpu('health'))} µs on ` +
       `/api/health, and already ${n0(cpu('floor'))} µs on its cheapest answer of all (a 401 from GET /api/auth/me without a ` +
       `session: no database, ${n0(floor.rps)} req/s, ${(floor.rps / bare.rps).toFixed(2)} of the bare server). So ` +
       `${Math.round((100 * (cpu('floor') - cpu('bare'))) / Math.max(1, cpu('health') - cpu('bare')))} % of the gap is the HTTP stack every request goes through, not the \`select 1\` (${q('health').toFixed(1)} statement ` +
-      `per request): Express and Nest's router, pino-http (a request id and a child logger per request even with ` +
-      `LOG_REQUESTS=false), the prom-client request histogram, helmet's dozen header middlewares, cookie-parser, the XSRF ` +
+      `per request): Express and Nest's router, pino-http (a request id per request, echoed as ` +
+      `X-Request-Id, even with LOG_REQUESTS=false), the prom-client request histogram, helmet's dozen header middlewares, cookie-parser, the XSRF ` +
       `middleware (which mints a random XSRF cookie for every client that has none — every autocannon request), the JSON ` +
       `body guard, MikroORM's per-request context, and express.static: the portal middleware is mounted before the routes ` +
       `and \`stat\`s a file under dist/portal/browser for every /api and /odata request.\n\n` +
@@ -43,8 +44,8 @@ export function explain() {
       `The server peaked at ${n0(max / 1e6)} MB while paging (${n0(before / 1e6)} MB before; ${timeline}). It does not ` +
       `grow with the rows: it levels off within the first 50 pages and stays there for the next 150, because only one ` +
       `page is in memory at a time (keyset paging). The level is V8's heap sizing on top of a large fixed footprint: the ` +
-      `process takes ≈ 170 MB of RSS idle right after boot (Nest, MikroORM metadata, the OpenAPI document, ~60 MB of ` +
-      `mapped code), and each 5,000-row page (rows from pg, their strings, the ~1 MB body) outlives V8's default 16 MB ` +
+      `process takes ≈ 170 MB of RSS idle right after boot (~60 MB of it mapped code), and ` +
+      `each 5,000-row page (rows from pg, their strings, the ~1 MB body) outlives V8's default 16 MB ` +
       `young-generation semi-spaces, so it is promoted and the old generation grows to ≈ 190 MB committed before a full ` +
       `collection, while the live heap stays at 55–110 MB.\n\n` +
       `Cheap fix, measured while writing the benchmark: run node with \`--max-semi-space-size=32\`. Pages then die in the ` +
@@ -101,7 +102,7 @@ export function explain() {
 }
 
 /** Notes for the report: workarounds the benchmark applied, and what it saw besides its figures. */
-export function notes({ workarounds = [], appRssAfterLoad } = {}) {
+export function notes({ workarounds = [], appRssAfterLoad, failedSignIns } = {}) {
   const parts = [];
   if (workarounds.includes('demo-data-overflow')) {
     parts.push(
@@ -113,7 +114,8 @@ export function notes({ workarounds = [], appRssAfterLoad } = {}) {
   }
   if (appRssAfterLoad) {
     parts.push(
-      `- After all HTTP figures (about a minute of 50-connection load, ~130,000 distinct failed Basic sign-ins) the app's ` +
+      `- After all HTTP figures (about a minute of 50-connection load, ${failedSignIns ? `${n0(failedSignIns)} distinct failed Basic sign-ins, ` : ''}` +
+        `the mint rounds) the app's ` +
         `RSS was ${Math.round(appRssAfterLoad / 1e6)} MB. The live heap stays near 100 MB (seen with --trace-gc while ` +
         'writing the benchmark): V8 lets the old generation grow under sustained allocation and keeps freed pages, and ' +
         'the failure throttles hold up to 100,000 keys each (three maps). Not a leak, but worth a container memory limit ' +

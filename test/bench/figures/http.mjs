@@ -210,6 +210,7 @@ export async function malformedFigure(ctx) {
     setupRequest: spread,
   });
   const middle = await statementCount(db.pool);
+  ctx.failedSignIns = n;
   const one = await load({ url, seconds: sizes.loadSeconds, setupRequest: single });
   const after = await statementCount(db.pool);
   const manyQueries = middle - before;

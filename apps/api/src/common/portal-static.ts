@@ -15,15 +15,19 @@ export function portalStatic(dir: string) {
   const assets = express.static(dir, {
     index: false,
     setHeaders: (res, path) => {
-      const hashed = /\.[0-9a-z]{8,}\.(js|css|woff2?)$/i.test(path) || /-[0-9A-Z]{8}\.(js|css)$/.test(path);
+      const hashed =
+        /\.[0-9a-z]{8,}\.(js|css|woff2?)$/i.test(path) || /-[0-9A-Z]{8}\.(js|css)$/.test(path);
       res.setHeader('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  const notPortal = /^\/(api|odata|metrics)(\/|$)/i;
   return [
-    assets,
+    // API and feed requests never look for a file on disk.
+    (req: Request, res: Response, next: NextFunction) =>
+      notPortal.test(req.path) ? next() : assets(req, res, next),
     (req: Request, res: Response, next: NextFunction) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-      if (/^\/(api|odata|metrics)(\/|$)/.test(req.path)) return next();
+      if (notPortal.test(req.path)) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(index);
     },

@@ -40,7 +40,7 @@ export function demoSchemaSql(schema = 'demo', deals = 100_000): string[] {
               (array['ada','grace','alan','edsger','barbara'])[1 + i % 5],
               'Deal ' || i,
               stage,
-              ((i * 7919) % 1000000) / 100.0 + 100,
+              ((i::bigint * 7919) % 1000000) / 100.0 + 100,
               case stage when 'Prospecting' then 10 when 'Qualification' then 25 when 'Proposal' then 50
                          when 'Negotiation' then 75 when 'Closed Won' then 100 else 0 end,
               stage = 'Closed Won',

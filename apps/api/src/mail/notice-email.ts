@@ -16,15 +16,24 @@ export interface Recipient {
 }
 
 const escape = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /** "Tuesday, 1 December 2026 at 09:00 CET" in the owner's zone, exact to the minute. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatExpiry(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    dateStyle: 'full',
-    timeStyle: 'long',
-    timeZone,
-  }).format(date);
+  // Building a formatter costs far more than using one: keep one per zone.
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { dateStyle: 'full', timeStyle: 'long', timeZone });
+    formats.set(timeZone, format);
+  }
+  return format.format(date);
 }
 
 const HOUR = 60 * 60 * 1000;
@@ -34,8 +43,12 @@ const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 function headline(line: NoticeLine, now: Date): string {
   if (line.kind === 'expired' || line.expiresAt <= now) return 'has expired';
   const left = line.expiresAt.getTime() - now.getTime();
-  const when = left >= 24 * HOUR ? plural(Math.round(left / (24 * HOUR)), 'day') : plural(Math.max(1, Math.round(left / HOUR)), 'hour');
-  if (line.kind.startsWith('shortened:')) return `now expires sooner, in ${when}: your admin shortened it under a new policy`;
+  const when =
+    left >= 24 * HOUR
+      ? plural(Math.round(left / (24 * HOUR)), 'day')
+      : plural(Math.max(1, Math.round(left / HOUR)), 'hour');
+  if (line.kind.startsWith('shortened:'))
+    return `now expires sooner, in ${when}: your admin shortened it under a new policy`;
   return `expires in ${when}`;
 }
 
@@ -44,21 +57,33 @@ function headline(line: NoticeLine, now: Date): string {
  * owner's time zone, what breaks, and a link that opens Rotate for that token. It never
  * contains a token value (there is none to put in).
  */
-export function noticeEmail(recipient: Recipient, lines: NoticeLine[], publicUrl: string, now: Date): MailMessage {
+export function noticeEmail(
+  recipient: Recipient,
+  lines: NoticeLine[],
+  publicUrl: string,
+  now: Date,
+): MailMessage {
   const expired = lines.filter((l) => l.expiresAt <= now).length;
   const subject =
     lines.length === 1
       ? `Your feedpass access token "${lines[0].label}" ${expired ? 'has expired' : 'expires soon'}`
       : `${lines.length} of your feedpass access tokens ${expired === lines.length ? 'have expired' : 'need attention'}`;
-  const rotateUrl = (l: NoticeLine) => `${publicUrl}/tokens?rotate=${encodeURIComponent(l.tokenId)}`;
-  const when = (l: NoticeLine) => `${l.expiresAt <= now ? 'Expired' : 'Expires'} ${formatExpiry(l.expiresAt, recipient.timeZone)}`;
+  const rotateUrl = (l: NoticeLine) =>
+    `${publicUrl}/tokens?rotate=${encodeURIComponent(l.tokenId)}`;
+  const when = (l: NoticeLine) =>
+    `${l.expiresAt <= now ? 'Expired' : 'Expires'} ${formatExpiry(l.expiresAt, recipient.timeZone)}`;
 
   const text = [
     `Hello ${recipient.displayName},`,
     '',
     'These feedpass access tokens need your attention:',
     '',
-    ...lines.flatMap((l) => [`* "${l.label}" ${headline(l, now)}`, `  ${when(l)}`, `  Rotate it: ${rotateUrl(l)}`, '']),
+    ...lines.flatMap((l) => [
+      `* "${l.label}" ${headline(l, now)}`,
+      `  ${when(l)}`,
+      `  Rotate it: ${rotateUrl(l)}`,
+      '',
+    ]),
     'What breaks: once a token has expired, every Power BI refresh that uses it fails with',
     '401 Unauthorized, in Power BI Desktop and in the Power BI service (scheduled refresh).',
     '',
