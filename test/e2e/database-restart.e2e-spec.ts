@@ -1,7 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createApp } from '../../apps/api/src/app.factory';
@@ -9,6 +8,7 @@ import { loadConfig } from '../../apps/api/src/config/app-config';
 import { ApiClient } from '../setup/api-client';
 
 import { createInterface, type Interface } from 'node:readline';
+import { freePort } from '../setup/free-port';
 
 /**
  * PostgreSQL restarted under the app (issue 7, faults): while it is down, requests fail
@@ -17,16 +17,6 @@ import { createInterface, type Interface } from 'node:readline';
  */
 const ROOT = resolve(__dirname, '../..');
 const PASSWORD = 'restart-password-1';
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 function cli(args: string[], env: Record<string, string>): Promise<void> {
   return new Promise((done, fail) =>

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { ApiClient } from '../setup/api-client';
 import { SmtpSink } from '../setup/smtp-sink';
 import { createTestDatabase } from '../setup/test-database';
+import { freePort } from '../setup/free-port';
 
 /**
  * Two real API processes (`node dist/apps/api/src/main.js`, built by the global setup) on
@@ -13,16 +14,6 @@ import { createTestDatabase } from '../setup/test-database';
  */
 const ROOT = resolve(__dirname, '../..');
 const PASSWORD = 'multi-instance-password';
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 function run(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
   return new Promise((done) => {

@@ -38,16 +38,27 @@ export class ApiClient {
     return this.post('/api/auth/login', { username, password });
   }
 
-  async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const all: Record<string, string> = { ...this.defaultHeaders, ...headers };
     if (this.cookies.size) all.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (method !== 'GET' && this.sendXsrf && this.cookies.has(XSRF_COOKIE)) all[XSRF_HEADER] = this.cookies.get(XSRF_COOKIE)!;
+    if (method !== 'GET' && this.sendXsrf && this.cookies.has(XSRF_COOKIE))
+      all[XSRF_HEADER] = this.cookies.get(XSRF_COOKIE)!;
     let payload: string | undefined;
     if (body !== undefined) {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
       all['content-type'] ??= 'application/json';
     }
-    const response = await fetch(this.baseUrl + path, { method, headers: all, body: payload, redirect: 'manual' });
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers: all,
+      body: payload,
+      redirect: 'manual',
+    });
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair.indexOf('=');

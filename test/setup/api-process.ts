@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { ApiClient } from './api-client';
+import { freePort } from './free-port';
 
 /**
  * The built API and CLI (`dist/`, built by the global setup) as real child processes, for
@@ -11,16 +11,7 @@ import { ApiClient } from './api-client';
  */
 export const ROOT = resolve(__dirname, '../..');
 
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
+export { freePort };
 
 /** The environment every child gets: only PATH from ours, plus test settings. */
 export function processEnv(databaseUrl: string, extra: Record<string, string> = {}) {

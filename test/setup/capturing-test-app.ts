@@ -3,8 +3,7 @@ import type { LoggerService } from '@nestjs/common';
 import { inspect } from 'node:util';
 import { createApp } from '../../apps/api/src/app.factory';
 import { FixedClock } from '../../apps/api/src/common/clock';
-import { loadConfig } from '../../apps/api/src/config/app-config';
-import type { TestApp } from './test-app';
+import { testConfig, type TestApp } from './test-app';
 import { createTestDatabase } from './test-database';
 
 const text = (value: unknown): string =>
@@ -84,14 +83,7 @@ export async function startCapturingTestApp(
 
   const logs = new RecordingLogger();
   const databaseUrl = await createTestDatabase();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    PORTAL_DIR: '',
-    SEED_DEMO: 'false',
-    MIGRATE_ON_BOOT: 'false',
-    ...env,
-  });
+  const config = testConfig(databaseUrl, env);
   const clock = new FixedClock(new Date());
   const app = await createApp(config, { clock, logger: logs });
   await app.listen(0, '127.0.0.1');

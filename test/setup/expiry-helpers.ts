@@ -1,36 +1,10 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import type { UserSummary } from '@feedpass/contracts';
-import { createApp } from '../../apps/api/src/app.factory';
-import { FixedClock } from '../../apps/api/src/common/clock';
-import { loadConfig } from '../../apps/api/src/config/app-config';
 import { ExpiryJob } from '../../apps/api/src/expiry/expiry.job';
 import type { ApiClient } from './api-client';
 import { DAY, sql } from './e2e-helpers';
 import { TEST_PASSWORD, type TestApp } from './test-app';
 
-/**
- * Another instance of the real app on an EXISTING database (the one of a spec's
- * `startTestApp`), configured the same way: a second server process in a cluster, or the
- * server coming back after a crash.
- */
-export async function startAppOn(
-  databaseUrl: string,
-  env: Record<string, string> = {},
-  clock = new FixedClock(new Date()),
-): Promise<TestApp> {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    PORTAL_DIR: '',
-    SEED_DEMO: 'false',
-    MIGRATE_ON_BOOT: 'false',
-    ...env,
-  });
-  const app = await createApp(config, { clock, logger: ['error'] });
-  await app.listen(0, '127.0.0.1');
-  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  return { app, baseUrl, databaseUrl, clock, orm: app.get(MikroORM), close: () => app.close() };
-}
+export { startAppOn } from './test-app';
 
 /** One expiry job run (one sweep, one outbox dispatch) as if it were `at`. */
 export function runJob(test: TestApp, at: Date) {

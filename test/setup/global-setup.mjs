@@ -27,7 +27,12 @@ export default async function globalSetup() {
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
   if (!adminUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'feedpass-test-pg-'));
-    const server = await startEmbeddedPostgres({ dir, port: await freePort(), database: 'postgres', durable: false });
+    const server = await startEmbeddedPostgres({
+      dir,
+      port: await freePort(),
+      database: 'postgres',
+      durable: false,
+    });
     adminUrl = server.adminUrl;
     globalThis.__FEEDPASS_PG__ = { stop: server.stop, dir };
   }
@@ -44,7 +49,12 @@ export default async function globalSetup() {
   execFileSync(process.execPath, ['scripts/build-api.mjs'], { cwd: root, stdio: 'ignore' });
   execFileSync(process.execPath, ['dist/apps/api/src/cli.js', 'migrate'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: templateUrl.toString(), NODE_ENV: 'test', SEED_DEMO: 'false' },
+    env: {
+      ...process.env,
+      DATABASE_URL: templateUrl.toString(),
+      NODE_ENV: 'test',
+      SEED_DEMO: 'false',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   process.env.TEST_DATABASE_ADMIN_URL = adminUrl;

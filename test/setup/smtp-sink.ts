@@ -1,6 +1,6 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { createServer } from 'node:net';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { freePort } from './free-port';
 
 /** One message the sink accepted: the SMTP envelope, the raw RFC 5322 source and its parse. */
 export interface ReceivedMail {
@@ -28,18 +28,6 @@ export interface StalledMail {
   accept(): void;
   /** Answer with an SMTP error: nothing delivered. */
   reject(code?: number): void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
 }
 
 const addresses = (value: AddressObject | AddressObject[] | undefined): string[] =>

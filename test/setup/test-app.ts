@@ -4,7 +4,7 @@ import type { Role } from '@feedpass/contracts';
 import { Tenant } from '@feedpass/domain';
 import { createApp } from '../../apps/api/src/app.factory';
 import { FixedClock } from '../../apps/api/src/common/clock';
-import { loadConfig } from '../../apps/api/src/config/app-config';
+import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config';
 import { runInContext } from '../../apps/api/src/database/run-in-context';
 import { UsersService } from '../../apps/api/src/users/users.service';
 import { createTestDatabase } from './test-database';
@@ -18,10 +18,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real app on its own fresh database, listening on a free loopback port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const databaseUrl = await createTestDatabase();
-  const config = loadConfig({
+/** The configuration every spec's app runs with, on the given database. */
+export function testConfig(databaseUrl: string, env: Record<string, string> = {}): AppConfig {
+  return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
     PORTAL_DIR: '',
@@ -29,11 +28,26 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     MIGRATE_ON_BOOT: 'false',
     ...env,
   });
-  const clock = new FixedClock(new Date());
-  const app = await createApp(config, { clock, logger: ['error'] });
+}
+
+/**
+ * The real app on an EXISTING database, listening on a free loopback port: a spec's own
+ * app, a second server process in a cluster, or the server coming back after a crash.
+ */
+export async function startAppOn(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  clock = new FixedClock(new Date()),
+): Promise<TestApp> {
+  const app = await createApp(testConfig(databaseUrl, env), { clock, logger: ['error'] });
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, baseUrl, databaseUrl, clock, orm: app.get(MikroORM), close: () => app.close() };
+}
+
+/** The real app on its own fresh database, listening on a free loopback port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  return startAppOn(await createTestDatabase(), env);
 }
 
 export interface SeededUser {
@@ -67,7 +81,13 @@ export async function seedTenant(
           password: TEST_PASSWORD,
         },
       );
-      created[u.username] = { id: summary.id, username: summary.username, password: TEST_PASSWORD, role: summary.role, tenantId: tenant.id };
+      created[u.username] = {
+        id: summary.id,
+        username: summary.username,
+        password: TEST_PASSWORD,
+        role: summary.role,
+        tenantId: tenant.id,
+      };
     }
     return { tenantId: tenant.id, users: created };
   });

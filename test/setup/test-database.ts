@@ -5,7 +5,8 @@ import pg from 'pg';
 export async function createTestDatabase(): Promise<string> {
   const adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
   const template = process.env.TEST_DATABASE_TEMPLATE;
-  if (!adminUrl || !template) throw new Error('Run the specs through jest: its global setup starts PostgreSQL');
+  if (!adminUrl || !template)
+    throw new Error('Run the specs through jest: its global setup starts PostgreSQL');
   const name = `feedpass_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
