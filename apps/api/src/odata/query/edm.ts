@@ -13,11 +13,48 @@ export interface PropertyModel {
   nullable: boolean;
 }
 
-export interface EntitySetModel {
+/**
+ * One end of a relationship: a foreign key between two tables published in the same data
+ * source gives the referencing type a single-valued property (`Deal.Account`) and the
+ * referenced type a collection (`Account.Deals`), each the other's partner.
+ */
+export interface NavigationModel {
   name: string;
+  /** The entity set it leads to. */
+  target: string;
+  /** A collection on the referenced side, a single entity on the referencing side. */
+  collection: boolean;
+  /** The navigation property of the other end. */
+  partner: string;
+  /** Single-valued only: whether it may be absent (a nullable foreign key column). */
+  nullable: boolean;
+  /**
+   * How rows join, in OData property names: `target.remote = this.local` for every pair. On
+   * the referencing side `local` is the foreign key (`AccountId`) and `remote` the key it
+   * references (`Id`); on the referenced side the other way round.
+   */
+  pairs: { local: string; remote: string }[];
+}
+
+export interface EntitySetModel {
+  /** The entity set name, plural (`Deals`). */
+  name: string;
+  /** The entity type name, singular (`Deal`); the set name where none is given. */
+  typeName?: string;
   properties: PropertyModel[];
   /** OData property names. */
   key: string[];
+  navigation?: NavigationModel[];
+}
+
+/** The entity type name of a set. */
+export function typeNameOf(set: EntitySetModel): string {
+  return set.typeName ?? set.name;
+}
+
+/** Looks a navigation property up by its exact name; undefined when there is none. */
+export function findNavigation(set: EntitySetModel, name: string): NavigationModel | undefined {
+  return set.navigation?.find((n) => n.name === name);
 }
 
 /** The PostgreSQL type a value of each Edm type is cast to when bound as a parameter. */

@@ -1,12 +1,13 @@
 /**
- * A query option the feed cannot answer: 400 when it is malformed or ill-typed, 501 when it is
+ * A query option or path the feed cannot answer: 400 when it is malformed or ill-typed, 501 when it is
  * valid OData v4 that this feed does not implement. The message is meant for the person who
  * wrote the query (Power BI shows it), so it names the option, the offending part and where it
  * is (1-based character position).
  */
 export class ODataQueryError extends Error {
   constructor(
-    readonly status: 400 | 501,
+    /** 404 where a path names no resource. */
+    readonly status: 400 | 404 | 501,
     message: string,
   ) {
     super(message);
