@@ -165,6 +165,16 @@ describe('withRelationships', () => {
     expect(setNamed('Deals').navigation?.map((n) => n.name)).toEqual(['DealProducts', 'Account']);
   });
 
+  it('keeps set names as type names where two singulars would meet', () => {
+    const one = { ...employees, name: 'Deal' };
+    const two = { ...employees, name: 'Deals' };
+    expect(withRelationships([one, two, employees], []).map((s) => s.typeName)).toEqual([
+      'Deal',
+      'Deals',
+      'Employee',
+    ]);
+  });
+
   it('does not change the sets it was given', () => {
     expect(flatDemoSets[0].navigation).toBeUndefined();
     expect(demoSets).not.toBe(flatDemoSets);

@@ -59,9 +59,14 @@ export function withRelationships(
   sets: EntitySetModel[],
   relationships: RelationshipModel[],
 ): EntitySetModel[] {
-  const result = sets.map((set) => ({
+  const singulars = sets.map((set) => set.typeName ?? singular(set.name));
+  const result = sets.map((set, i) => ({
     ...set,
-    typeName: set.typeName ?? singular(set.name),
+    // Two sets whose singulars meet (`Deal` and `Deals`) keep their own, unique, set names.
+    typeName:
+      singulars.indexOf(singulars[i]) === singulars.lastIndexOf(singulars[i])
+        ? singulars[i]
+        : set.name,
     navigation: [...(set.navigation ?? [])],
   }));
   const byName = new Map(result.map((s) => [s.name, s]));
