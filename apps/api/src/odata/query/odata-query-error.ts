@@ -6,8 +6,8 @@
  */
 export class ODataQueryError extends Error {
   constructor(
-    /** 404 where a path names no resource. */
-    readonly status: 400 | 404 | 501,
+    /** 404 where a path names no resource, 406 where no response format fits the request. */
+    readonly status: 400 | 404 | 406 | 501,
     message: string,
   ) {
     super(message);
