@@ -1,10 +1,5 @@
-import {
-  constants,
-  createBrotliCompress,
-  createDeflate,
-  createGzip,
-  type Transform,
-} from 'node:zlib';
+import type { Transform } from 'node:stream';
+import { constants, createBrotliCompress, createDeflate, createGzip } from 'node:zlib';
 
 export type ContentEncoding = 'br' | 'gzip' | 'deflate';
 

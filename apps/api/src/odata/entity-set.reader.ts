@@ -171,7 +171,7 @@ export class EntitySetReader {
     ]);
     const more = rows.length > take && take < remaining;
     const page = rows.slice(0, take);
-    const write = rowWriter(selected, ctx.ieee754);
+    const write = rowWriter(selected, { ieee754: ctx.ieee754 });
 
     const context = `${ctx.serviceRoot}$metadata#${set.name}${options.get('$select') ? `(${selected.map((p) => p.name).join(',')})` : ''}`;
     let body = `{"@odata.context":${JSON.stringify(context)}`;

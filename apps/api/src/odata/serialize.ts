@@ -17,7 +17,10 @@ function writer(type: EdmType, ieee754: boolean): (value: unknown) => string {
   switch (type) {
     case 'Edm.Int64':
     case 'Edm.Decimal':
-      return ieee754 ? (v) => JSON.stringify(String(v)) : (v) => (/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(String(v)) ? String(v) : JSON.stringify(String(v)));
+      return ieee754
+        ? (v) => JSON.stringify(String(v))
+        : (v) =>
+            /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(String(v)) ? String(v) : JSON.stringify(String(v));
     case 'Edm.Int16':
     case 'Edm.Int32':
       return (v) => String(v);
@@ -37,15 +40,61 @@ function writer(type: EdmType, ieee754: boolean): (value: unknown) => string {
   }
 }
 
-export function rowWriter(properties: PropertyModel[], ieee754: boolean): RowWriter {
-  const parts = properties.map((p) => ({ column: p.column, key: JSON.stringify(p.name) + ':', write: writer(p.type, ieee754) }));
+export interface RowWriterOptions {
+  ieee754: boolean;
+  /** `Prefer: omit-values=nulls`: null properties are left out instead of written. */
+  omitNulls?: boolean;
+  /** Written first inside the object, e.g. `"@odata.id":null`. */
+  prefix?: string;
+  /** Written last inside the object, each part with a leading comma: expanded navigation. */
+  suffix?: (row: Record<string, unknown>) => string;
+}
+
+/** One JSON value of a property: what the row writer writes after the name. */
+export function valueWriter(type: EdmType, ieee754: boolean): (value: unknown) => string {
+  return writer(type, ieee754);
+}
+
+/** The text of a property's raw value (`…/Name/$value`): the JSON value without quotes. */
+export function rawValue(type: EdmType, value: unknown): string {
+  const json = writer(type, false)(value);
+  return json.startsWith('"') ? (JSON.parse(json) as string) : json;
+}
+
+export function rowWriter(properties: PropertyModel[], options: RowWriterOptions): RowWriter {
+  const parts = properties.map((p) => ({
+    column: p.column,
+    key: JSON.stringify(p.name) + ':',
+    write: writer(p.type, options.ieee754),
+  }));
+  const { prefix = '', suffix, omitNulls = false } = options;
+  if (!prefix && !suffix && !omitNulls) {
+    // The hot path of paging: no branches but the null check.
+    return (row) => {
+      let out = '{';
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i];
+        const value = row[part.column];
+        out +=
+          (i ? ',' : '') +
+          part.key +
+          (value === null || value === undefined ? 'null' : part.write(value));
+      }
+      return out + '}';
+    };
+  }
   return (row) => {
-    let out = '{';
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i];
+    let out = prefix;
+    for (const part of parts) {
       const value = row[part.column];
-      out += (i ? ',' : '') + part.key + (value === null || value === undefined ? 'null' : part.write(value));
+      const isNull = value === null || value === undefined;
+      if (isNull && omitNulls) continue;
+      out += (out ? ',' : '') + part.key + (isNull ? 'null' : part.write(value));
     }
-    return out + '}';
+    if (suffix) {
+      const tail = suffix(row);
+      out += out ? tail : tail.slice(1);
+    }
+    return `{${out}}`;
   };
 }
