@@ -22,8 +22,9 @@ const ident = quoteIdentifier;
  * which `$filter`, `$orderby`, `$select`, `$top`, `$skip` and `$count` then apply to.
  */
 export interface AppliedRelation {
-  /** `(select …) as "apply"`: stands where a table would in FROM. */
+  /** `(select …) as "tN"`: stands where a table would in FROM. */
   from: string;
+  /** Every parameter the statement binds, those it was given first. */
   params: unknown[];
   /** The rows' properties; `key` lists the grouping properties (unique per row). */
   model: EntitySetModel;
@@ -82,13 +83,18 @@ interface Relation {
 /**
  * Folds `$apply` — `filter(…)`, `groupby((P,…))`, `groupby((P,…),aggregate(…))`,
  * `aggregate(P with sum|min|max|average|countdistinct as A, $count as A)`, chained with `/` —
- * into one SQL statement over `table` (a quoted, schema-qualified table name). Every name is
- * checked against the model and every value bound, before anything reaches the database.
+ * into one SQL statement over `table` (a quoted table name, or a derived table with an alias).
+ * Values are pushed onto `params` after what it holds. Every name is checked against the
+ * model and every value bound, before anything reaches the database.
  */
-export function compileApply(text: string, set: EntitySetModel, table: string): AppliedRelation {
+export function compileApply(
+  text: string,
+  set: EntitySetModel,
+  table: string,
+  params: unknown[] = [],
+): AppliedRelation {
   checkOptionLength(text, OPTION);
   if (text.trim() === '') throw bad('is empty');
-  const params: unknown[] = [];
   let relation: Relation = {
     from: table,
     properties: set.properties,

@@ -22,6 +22,8 @@ export interface ExpandItem {
   orderBy: OrderByItem[];
   /** Null: no nested `$top` (a collection is then bounded by the page size). */
   top: number | null;
+  /** The nested options as written, to carry into a continuation link. */
+  nested: { $select?: string; $filter?: string; $orderby?: string };
 }
 
 const OPTION = '$expand';
@@ -101,7 +103,7 @@ export function parseExpand(
 
 function plain(navigation: NavigationModel, sets: EntitySetModel[]): ExpandItem {
   const target = sets.find((s) => s.name === navigation.target)!;
-  return { navigation, target, select: null, filter: null, orderBy: [], top: null };
+  return { navigation, target, select: null, filter: null, orderBy: [], top: null, nested: {} };
 }
 
 function applyNested(item: ExpandItem, text: string): void {
@@ -125,6 +127,7 @@ function applyNested(item: ExpandItem, text: string): void {
     if (eq < 0) throw bad(`${option} inside ${name}(…) needs a value`);
     if (seen.has(option)) throw bad(`${option} is given twice inside ${name}(…)`);
     seen.add(option);
+    if (option !== '$top') item.nested[option as '$select'] = value;
     if (option === '$select') item.select = parseSelect(value, item.target);
     else if (option === '$filter') {
       item.filter = parseFilter(value);

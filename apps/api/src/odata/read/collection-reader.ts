@@ -1,0 +1,251 @@
+import { quoteIdentifier, type EntitySetModel, type PropertyModel } from '../query/edm.js';
+import type { ExpandItem } from '../query/expand.js';
+import { compileFilterAst } from '../query/sql-compiler.js';
+import { rowWriter } from '../serialize.js';
+import type { BodyStream } from './body-stream.js';
+import {
+  loadExpansion,
+  parentColumns,
+  type ExpansionContext,
+  type ExpansionWriter,
+  type Query,
+} from './expansion.js';
+import {
+  decodeSkipToken,
+  encodeSkipToken,
+  keysetCondition,
+  orderByClause,
+  type Ordering,
+  type SkipToken,
+} from './paging.js';
+import type { CollectionOptions } from './query-options.js';
+
+const ident = quoteIdentifier;
+type Row = Record<string, unknown>;
+
+/**
+ * What a read is confined to before any query option applies: the table (or `$apply`'s derived
+ * table), and conditions already bound — a key, the parent of a navigation, a row filter.
+ */
+export interface Scope {
+  set: EntitySetModel;
+  /** Quoted table, or `(select …) as "tN"`. */
+  from: string;
+  /** Whether the set's key is unique in `from`, so pages can go by keyset. */
+  uniqueKey: boolean;
+  conditions: string[];
+  params: unknown[];
+}
+
+export interface WriteSettings extends ExpansionContext {
+  /** `{…}/$metadata#Deals(…)`, or null for `odata.metadata=none`. */
+  context: string | null;
+  /** `{scheme}://{host}{path}` of this request, for next links. */
+  requestUrl: string;
+  /** The raw query options, to carry into next links. */
+  rawOptions: { name: string; raw: string }[];
+  /** Written first in every row (`"@odata.id":null` for aggregated rows). */
+  rowPrefix?: string;
+}
+
+/** Everything a page needs, compiled once: SQL, parameters, paging. */
+interface PagePlan {
+  sql: string;
+  params: unknown[];
+  countSql: string | null;
+  countParams: unknown[];
+  take: number;
+  remaining: number;
+  keyset: boolean;
+  ordering: Ordering[];
+  offset: number;
+  sent: number;
+}
+
+/**
+ * Reads one page of a collection and streams it as OData JSON. Tables with a primary key page
+ * by keyset (WHERE (key…) > (last…)), so page 200 costs what page 1 costs and only one page is
+ * ever in memory; other sets (views, `$apply` results) page by offset. Each `$expand` costs one
+ * more statement per page, never one per row.
+ */
+export async function readCollection(
+  scope: Scope,
+  options: CollectionOptions,
+  settings: WriteSettings,
+  query: Query,
+  out: BodyStream,
+): Promise<void> {
+  const model = options.model;
+  const plan = planPage(scope, options, settings.pageSize);
+  const [rows, count] = await Promise.all([
+    plan.take > 0 ? query(plan.sql, plan.params) : Promise.resolve([] as Row[]),
+    plan.countSql ? query(plan.countSql, plan.countParams).then((r) => String(r[0].n)) : null,
+  ]);
+  const more = rows.length > plan.take && plan.take < plan.remaining;
+  const page = more ? rows.slice(0, plan.take) : rows;
+  const expand = await expansions(options.expand, model, page, query, settings);
+
+  const selected = options.select ?? model.properties;
+  const write = rowWriter(selected, {
+    ieee754: settings.ieee754,
+    omitNulls: settings.omitNulls,
+    prefix: settings.rowPrefix,
+    suffix: expand,
+  });
+  let head = '{';
+  if (settings.context !== null) head += `"@odata.context":${JSON.stringify(settings.context)},`;
+  if (count !== null) head += `"@odata.count":${settings.ieee754 ? JSON.stringify(count) : count},`;
+  await out.write(`${head}"value":[`);
+  for (let i = 0; i < page.length; i++) await out.write((i ? ',' : '') + write(page[i]));
+  let tail = ']';
+  if (more && page.length) {
+    const last = page[page.length - 1];
+    const sent = plan.sent + page.length;
+    const next: SkipToken = plan.keyset
+      ? { k: plan.ordering.map((o) => last[o.property.column]), n: sent }
+      : { o: plan.offset + page.length, n: sent };
+    tail += `,"@odata.nextLink":${JSON.stringify(nextLink(settings, next))}`;
+  }
+  await out.write(`${tail}}`);
+}
+
+/** The number of rows in scope that match `$filter`, for `…/$count`. */
+export async function countCollection(
+  scope: Scope,
+  options: CollectionOptions,
+  query: Query,
+): Promise<string> {
+  const { params, conditions } = start(scope, options);
+  if (options.filter)
+    conditions.push(`(${compileFilterAst(options.filter, options.model, params)})`);
+  const rows = await query(
+    `select count(*) as n from ${from(scope, options)}${where(conditions)}`,
+    params,
+  );
+  return String(rows[0].n);
+}
+
+/** Reads the rows of one entity (a key in scope), with its expansions; null when absent. */
+export async function readEntity(
+  scope: Scope,
+  select: PropertyModel[] | null,
+  expand: ExpandItem[],
+  settings: WriteSettings,
+  query: Query,
+): Promise<string | null> {
+  const set = scope.set;
+  const selected = select ?? set.properties;
+  const columns = unique([...selected, ...parentColumns(expand, set), ...keyProperties(set)]);
+  const rows = await query(
+    `select ${columns.map((p) => ident(p.column)).join(', ')} from ${scope.from}${where(scope.conditions)} limit 2`,
+    scope.params,
+  );
+  if (rows.length === 0) return null;
+  const suffix = await expansions(expand, set, rows.slice(0, 1), query, settings);
+  const write = rowWriter(selected, {
+    ieee754: settings.ieee754,
+    omitNulls: settings.omitNulls,
+    prefix: settings.context === null ? '' : `"@odata.context":${JSON.stringify(settings.context)}`,
+    suffix,
+  });
+  return write(rows[0]);
+}
+
+function planPage(scope: Scope, options: CollectionOptions, configuredPageSize: number): PagePlan {
+  const model = options.model;
+  const { params, conditions } = start(scope, options);
+  if (options.filter) conditions.push(`(${compileFilterAst(options.filter, model, params)})`);
+  const countParams = [...params];
+  const countConditions = [...conditions];
+
+  const ordering: Ordering[] = [...options.orderBy];
+  for (const key of keyProperties(model)) {
+    if (!ordering.some((o) => o.property === key))
+      ordering.push({ property: key, descending: false });
+  }
+  const keyset = !options.apply && scope.uniqueKey && ordering.every((o) => !o.property.nullable);
+  const token = options.skipToken
+    ? decodeSkipToken(options.skipToken, keyset ? ordering : null)
+    : null;
+  const sent = token?.n ?? 0;
+  const remaining =
+    options.top === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, options.top - sent);
+  const take = Math.min(configuredPageSize, remaining);
+  if (keyset && token?.k) conditions.push(keysetCondition(ordering, token.k, params));
+
+  const selected = options.select ?? model.properties;
+  const columns = unique([
+    ...selected,
+    ...ordering.map((o) => o.property),
+    ...parentColumns(options.expand, model),
+  ]);
+  const offset = keyset ? (token ? 0 : options.skip) : (token?.o ?? options.skip);
+  const source = from(scope, options);
+  const sql =
+    `select ${columns.map((p) => ident(p.column)).join(', ')} from ${source}${where(conditions)}` +
+    (ordering.length ? ` order by ${orderByClause(ordering)}` : '') +
+    ` limit ${take + 1}` +
+    (offset ? ` offset ${offset}` : '');
+  return {
+    sql,
+    params,
+    countSql: options.count ? `select count(*) as n from ${source}${where(countConditions)}` : null,
+    countParams,
+    take,
+    remaining,
+    keyset,
+    ordering,
+    offset,
+    sent,
+  };
+}
+
+/** `$apply` reads from its derived table, which already holds the scope's conditions. */
+function from(scope: Scope, options: CollectionOptions): string {
+  return options.apply ? options.apply.from : scope.from;
+}
+
+/** The parameters and conditions a statement starts from: the scope's, or `$apply`'s. */
+function start(scope: Scope, options: CollectionOptions) {
+  return options.apply
+    ? { params: [...options.apply.params], conditions: [] as string[] }
+    : { params: [...scope.params], conditions: [...scope.conditions] };
+}
+
+function where(conditions: string[]): string {
+  return conditions.length ? ` where ${conditions.join(' and ')}` : '';
+}
+
+async function expansions(
+  items: ExpandItem[],
+  set: EntitySetModel,
+  page: Row[],
+  query: Query,
+  ctx: ExpansionContext,
+): Promise<((row: Row) => string) | undefined> {
+  if (!items.length) return undefined;
+  const writers: ExpansionWriter[] = await Promise.all(
+    items.map((item) => loadExpansion(item, set, page, query, ctx)),
+  );
+  return (row) => {
+    let out = '';
+    for (const w of writers) out += w(row);
+    return out;
+  };
+}
+
+function nextLink(settings: WriteSettings, token: SkipToken): string {
+  const kept = settings.rawOptions
+    .filter((o) => o.name !== '$skiptoken' && o.name !== '$skip')
+    .map((o) => o.raw);
+  kept.push(`$skiptoken=${encodeSkipToken(token)}`);
+  return `${settings.requestUrl}?${kept.join('&')}`;
+}
+
+function keyProperties(set: EntitySetModel): PropertyModel[] {
+  return set.key.map((name) => set.properties.find((p) => p.name === name)!);
+}
+
+function unique(props: PropertyModel[]): PropertyModel[] {
+  return [...new Set(props)];
+}

@@ -1,0 +1,190 @@
+import {
+  quoteIdentifier,
+  SQL_TYPE,
+  type EntitySetModel,
+  type PropertyModel,
+} from '../query/edm.js';
+import type { ExpandItem } from '../query/expand.js';
+import { compileFilterAst } from '../query/sql-compiler.js';
+import { rawValue, rowWriter } from '../serialize.js';
+import { encodeSkipToken, orderByClause, type Ordering } from './paging.js';
+
+const ident = quoteIdentifier;
+type Row = Record<string, unknown>;
+
+/** Runs one statement: the reader's pool with its error mapping. */
+export type Query = (text: string, params: unknown[]) => Promise<Row[]>;
+
+/** Where an expansion reads from and how its rows are written. */
+export interface ExpansionContext {
+  /** The quoted, schema-qualified table of each entity set. */
+  tableOf: (set: string) => string;
+  ieee754: boolean;
+  omitNulls: boolean;
+  /** Bound of an expanded collection without a nested `$top`. */
+  pageSize: number;
+  serviceRoot: string;
+}
+
+/** Writes the expanded properties of one parent row: `,"Account":{…}` or `,"Deals":[…]`. */
+export type ExpansionWriter = (parent: Row) => string;
+
+const ROW_NUMBER = '@rn';
+
+/** The parent columns an expansion joins on, which the page must fetch even if not selected. */
+export function parentColumns(items: ExpandItem[], parent: EntitySetModel): PropertyModel[] {
+  return items.flatMap((item) => item.navigation.pairs.map((p) => property(parent, p.local)));
+}
+
+/**
+ * Loads one expanded navigation property for a whole page with ONE statement, whatever the
+ * number of parents: single-valued ends by `remote = any($1)`, collections with a window
+ * function that keeps at most the nested `$top` (or the page size) rows per parent. A parent
+ * whose collection goes on gets `Nav@odata.nextLink`, the navigation URL that continues it.
+ */
+export async function loadExpansion(
+  item: ExpandItem,
+  parentSet: EntitySetModel,
+  parents: Row[],
+  query: Query,
+  ctx: ExpansionContext,
+): Promise<ExpansionWriter> {
+  const { navigation, target } = item;
+  const name = JSON.stringify(navigation.name);
+  const local = navigation.pairs.map((p) => property(parentSet, p.local));
+  const remote = navigation.pairs.map((p) => property(target, p.remote));
+  const tupleOf = (row: Row, props: PropertyModel[]) => {
+    const values = props.map((p) => row[p.column]);
+    return values.some((v) => v === null || v === undefined)
+      ? null
+      : values.map(String).join('\u0000');
+  };
+  const selected = item.select ?? target.properties;
+  const columns = unique([
+    ...selected,
+    ...remote,
+    ...item.orderBy.map((o) => o.property),
+    ...keyOf(target),
+  ]);
+  const write = rowWriter(selected, { ieee754: ctx.ieee754, omitNulls: ctx.omitNulls });
+
+  const distinct = new Map<string, unknown[]>();
+  for (const row of parents) {
+    const tuple = tupleOf(row, local);
+    if (tuple !== null && !distinct.has(tuple))
+      distinct.set(
+        tuple,
+        local.map((p) => row[p.column]),
+      );
+  }
+  if (distinct.size === 0) {
+    return navigation.collection ? () => `,${name}:[]` : () => `,${name}:null`;
+  }
+
+  const params: unknown[] = [];
+  const match = matchCondition(remote, [...distinct.values()], params);
+  const table = ctx.tableOf(target.name);
+  const select = columns.map((p) => ident(p.column)).join(', ');
+
+  if (!navigation.collection) {
+    const rows = await query(`select ${select} from ${table} where ${match}`, params);
+    const byTuple = new Map(rows.map((r) => [tupleOf(r, remote)!, r]));
+    return (parent) => {
+      const found = byTuple.get(tupleOf(parent, local) ?? '');
+      return `,${name}:${found ? write(found) : 'null'}`;
+    };
+  }
+
+  const conditions = [match];
+  if (item.filter) conditions.push(`(${compileFilterAst(item.filter, target, params)})`);
+  const ordering: Ordering[] = [...item.orderBy];
+  for (const key of keyOf(target)) {
+    if (!ordering.some((o) => o.property === key))
+      ordering.push({ property: key, descending: false });
+  }
+  const bound = item.top ?? ctx.pageSize;
+  params.push(bound + (item.top === null ? 1 : 0));
+  const partition = remote.map((p) => ident(p.column)).join(', ');
+  const rows = await query(
+    `select * from (select ${select}, row_number() over (partition by ${partition} order by ${orderByClause(ordering)}) as ${ident(ROW_NUMBER)}` +
+      ` from ${table} where ${conditions.join(' and ')}) as expanded` +
+      ` where ${ident(ROW_NUMBER)} <= $${params.length} order by ${partition}, ${ident(ROW_NUMBER)}`,
+    params,
+  );
+  const byParent = new Map<string, Row[]>();
+  for (const row of rows) {
+    const tuple = tupleOf(row, remote)!;
+    const list = byParent.get(tuple);
+    if (list) list.push(row);
+    else byParent.set(tuple, [row]);
+  }
+  return (parent) => {
+    const children = byParent.get(tupleOf(parent, local) ?? '') ?? [];
+    const more = item.top === null && children.length > bound;
+    const shown = more ? children.slice(0, bound) : children;
+    let out = '';
+    if (more) {
+      const last = shown[shown.length - 1];
+      const link = continuation(item, parentSet.name, formatKey(parentSet, parent), ctx, {
+        k: ordering.map((o) => last[o.property.column]),
+        n: bound,
+      });
+      out += `,${JSON.stringify(`${navigation.name}@odata.nextLink`)}:${JSON.stringify(link)}`;
+    }
+    out += `,${name}:[`;
+    for (let i = 0; i < shown.length; i++) out += (i ? ',' : '') + write(shown[i]);
+    return `${out}]`;
+  };
+}
+
+/** `"account_id" = any($1::int[])`, or a tuple match through unnest for composite keys. */
+function matchCondition(props: PropertyModel[], tuples: unknown[][], params: unknown[]): string {
+  if (props.length === 1) {
+    params.push(tuples.map((t) => t[0]));
+    return `${ident(props[0].column)} = any($${params.length}::${SQL_TYPE[props[0].type]}[])`;
+  }
+  const arrays = props.map((p, i) => {
+    params.push(tuples.map((t) => t[i]));
+    return `$${params.length}::${SQL_TYPE[p.type]}[]`;
+  });
+  return `(${props.map((p) => ident(p.column)).join(', ')}) in (select * from unnest(${arrays.join(', ')}))`;
+}
+
+/** The URL that goes on reading a parent's expanded collection: `Accounts(7)/Deals?…`. */
+function continuation(
+  item: ExpandItem,
+  parentSet: string,
+  parentKey: string,
+  ctx: ExpansionContext,
+  token: { k: unknown[]; n: number },
+): string {
+  const query: string[] = [];
+  if (item.nested.$select) query.push(`$select=${encodeURIComponent(item.nested.$select)}`);
+  if (item.nested.$filter) query.push(`$filter=${encodeURIComponent(item.nested.$filter)}`);
+  if (item.nested.$orderby) query.push(`$orderby=${encodeURIComponent(item.nested.$orderby)}`);
+  query.push(`$skiptoken=${encodeSkipToken(token)}`);
+  return `${ctx.serviceRoot}${parentSet}(${parentKey})/${item.navigation.name}?${query.join('&')}`;
+}
+
+/** A key predicate for a URL: `7`, `'O''Neil'`, `DealId=7,Product='W'`, %-encoded. */
+export function formatKey(set: EntitySetModel, row: Row): string {
+  const keys = keyOf(set);
+  const literal = (p: PropertyModel) => {
+    const text = rawValue(p.type, row[p.column]);
+    return encodeURIComponent(p.type === 'Edm.String' ? `'${text.replace(/'/g, "''")}'` : text);
+  };
+  if (keys.length === 1) return literal(keys[0]);
+  return keys.map((p) => `${p.name}=${literal(p)}`).join(',');
+}
+
+function keyOf(set: EntitySetModel): PropertyModel[] {
+  return set.key.map((name) => property(set, name));
+}
+
+function property(set: EntitySetModel, name: string): PropertyModel {
+  return set.properties.find((p) => p.name === name)!;
+}
+
+function unique(props: PropertyModel[]): PropertyModel[] {
+  return [...new Set(props)];
+}
