@@ -579,8 +579,10 @@ describe('OData feed (SPEC 6): Power BI reading the demo data source', () => {
       },
     );
 
-    it('$expand is 501: valid OData, not supported', async () => {
-      expectODataError(await get(deals('$expand=Account')), 501);
+    it('$expand of a navigation property the type does not have is 400 naming it; nested $levels is 501', async () => {
+      const error = expectODataError(await get(deals('$expand=Nope')), 400);
+      expect(error.message).toContain('no navigation property named Nope');
+      expectODataError(await get(deals('$expand=Account($levels=2)')), 400);
     });
 
     it('an unknown system query option is 400 naming it', async () => {

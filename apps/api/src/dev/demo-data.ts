@@ -1,6 +1,7 @@
 /**
  * The demo source schema (SPEC.md section 6): generated CRM data — 1,000 accounts, 5,000
- * contacts and 100,000 deals — deterministic (no random()), so every machine and every
+ * contacts, 100,000 deals, the products of the first 10,000 deals (a composite key) and a view
+ * of each account's totals — deterministic (no random()), so every machine and every
  * test sees the same rows. Idempotent: tables are created if missing and filled if empty.
  */
 export function demoSchemaSql(schema = 'demo', deals = 100_000): string[] {
@@ -50,8 +51,26 @@ export function demoSchemaSql(schema = 'demo', deals = 100_000): string[] {
               lateral (select (array['Prospecting','Qualification','Proposal','Negotiation','Closed Won','Closed Lost'])[1 + (i * 13) % 6] as stage,
                               timestamptz '2024-01-01 00:00:00+00' + i * interval '8 minutes' as created) d
         where not exists (select 1 from ${s}.deals)`,
+    // A composite key: the products on the first 10,000 deals, one or two each.
+    `create table if not exists ${s}.deal_products (
+       deal_id bigint not null references ${s}.deals (id), product text not null,
+       quantity integer not null, unit_price numeric(10, 2) not null,
+       primary key (deal_id, product))`,
+    `insert into ${s}.deal_products
+       select d, p, 1 + (d * 7 + length(p)) % 20, 10 + (d * 13 + length(p) * 31) % 990
+         from generate_series(1, least(${deals}, 10000)) d,
+              unnest(array['Licence', 'Support', 'Training']) with ordinality as products(p, n)
+        where n <= 1 + d % 2
+          and not exists (select 1 from ${s}.deal_products)`,
+    // A view (no primary key): each account's deals in total.
+    `create or replace view ${s}.account_totals as
+       select a.id as account_id, a.name, count(d.id) as deal_count,
+              coalesce(sum(d.amount), 0) as total_amount
+         from ${s}.accounts a left join ${s}.deals d on d.account_id = a.id
+        group by a.id, a.name`,
     `analyze ${s}.accounts`,
     `analyze ${s}.contacts`,
     `analyze ${s}.deals`,
+    `analyze ${s}.deal_products`,
   ];
 }

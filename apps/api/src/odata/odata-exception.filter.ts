@@ -4,6 +4,8 @@ import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../common/database-u
 import { ODataException, unauthorized } from './odata-error.js';
 import { ODataQueryError } from './query/odata-query-error.js';
 
+const QUERY_ERROR_CODE = { 400: 'bad_request', 404: 'not_found', 406: 'not_acceptable', 501: 'not_implemented' } as const;
+
 /** Every failure under /odata answers in the OData error format with `OData-Version: 4.0`. */
 @Catch()
 export class ODataExceptionFilter implements ExceptionFilter {
@@ -25,7 +27,7 @@ export class ODataExceptionFilter implements ExceptionFilter {
 
   private toOData(error: unknown): ODataException {
     if (error instanceof ODataException) return error;
-    if (error instanceof ODataQueryError) return new ODataException(error.status, error.status === 501 ? 'not_implemented' : 'bad_request', error.message);
+    if (error instanceof ODataQueryError) return new ODataException(error.status, QUERY_ERROR_CODE[error.status], error.message);
     if (error instanceof HttpException) {
       const status = error.getStatus();
       if (status === 401) return unauthorized();

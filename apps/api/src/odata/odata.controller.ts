@@ -1,13 +1,17 @@
-import { Controller, Get, Param, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { All, Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ODataAuthGuard } from '../odata-auth/odata-auth.guard.js';
+import { ODataException } from './odata-error.js';
 import { ODataExceptionFilter } from './odata-exception.filter.js';
 import { ODataService } from './odata.service.js';
 
+/** Every address of a data source's feed: `/odata/{key}/…` (the service parses the rest). */
+const FEED_PATHS = [':key', ':key/*path'];
+
 /**
- * The OData v4 feed Power BI reads (SPEC.md section 6), outside `/api`:
- * `/odata/{key}/`, `/odata/{key}/$metadata`, `/odata/{key}/{EntitySet}`, `.../$count`.
+ * The OData v4 feed Power BI and Excel read, outside `/api`: the service document, `$metadata`,
+ * entity sets, entities by key, properties, navigation and `$count`. GET (and HEAD) only.
  */
 @ApiExcludeController()
 @ApiBasicAuth()
@@ -17,24 +21,24 @@ import { ODataService } from './odata.service.js';
 export class ODataController {
   constructor(private readonly odata: ODataService) {}
 
-  @Get(':key')
-  serviceDocument(@Param('key') key: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.odata.serviceDocument(key, req, res);
+  @Get(FEED_PATHS)
+  read(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.odata.handle(req, res);
   }
+}
 
-  @Get(':key/:segment')
-  resource(@Param('key') key: string, @Param('segment') segment: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return segment === '$metadata' ? this.odata.metadata(key, req, res) : this.odata.entitySet(key, segment, req, res);
-  }
-
-  @Get(':key/:segment/:sub')
-  count(
-    @Param('key') key: string,
-    @Param('segment') segment: string,
-    @Param('sub') sub: string,
-    @Req() req: Request,
-    @Res() res: Response,
-  ): Promise<void> {
-    return this.odata.count(key, segment, sub, req, res);
+/** The feed is read-only: any other method is 405 with `Allow`, before authentication. */
+@ApiExcludeController()
+@Controller('odata')
+@UseFilters(ODataExceptionFilter)
+export class ODataMethodsController {
+  @All(['', ...FEED_PATHS])
+  refuse(@Req() req: Request): never {
+    throw new ODataException(
+      405,
+      'method_not_allowed',
+      `The feed is read-only: ${req.method} is not allowed; use GET`,
+      { Allow: 'GET, HEAD' },
+    );
   }
 }

@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 import { DataSourcesModule } from '../data-sources/data-sources.module.js';
 import { ODataAuthModule } from '../odata-auth/odata-auth.module.js';
-import { EntitySetReader } from './entity-set.reader.js';
 import { FeedService } from './feed.service.js';
-import { ODataController } from './odata.controller.js';
+import { ODataController, ODataMethodsController } from './odata.controller.js';
 import { ODataService } from './odata.service.js';
+import { SourceQuery } from './read/source-query.js';
 
 @Module({
   imports: [ODataAuthModule, DataSourcesModule],
-  controllers: [ODataController],
-  providers: [FeedService, EntitySetReader, ODataService],
+  // GET routes first: the catch-all of the other methods must not shadow them.
+  controllers: [ODataController, ODataMethodsController],
+  providers: [FeedService, SourceQuery, ODataService],
 })
 export class ODataModule {}

@@ -1,93 +1,323 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { chooseEncoding } from './compression.js';
 import { csdl } from './csdl.js';
-import { EntitySetReader, type ReadContext } from './entity-set.reader.js';
-import { FeedService } from './feed.service.js';
-import { ODataException } from './odata-error.js';
+import { FeedService, type Feed } from './feed.service.js';
+import {
+  negotiateFormat,
+  parsePreferences,
+  preferenceApplied,
+  type ResponseFormat,
+} from './negotiation.js';
 import { parseQueryString } from './query-string.js';
+import { clip, quoteIdentifier, SQL_TYPE, type EntitySetModel } from './query/edm.js';
+import type { ExpandItem } from './query/expand.js';
+import { ODataQueryError } from './query/odata-query-error.js';
+import {
+  keyCondition,
+  parseResourcePath,
+  targetOf,
+  type ResourcePath,
+} from './query/resource-path.js';
+import { BodyStream } from './read/body-stream.js';
+import {
+  countCollection,
+  readCollection,
+  readEntity,
+  type Scope,
+  type WriteSettings,
+} from './read/collection-reader.js';
+import {
+  checkPlainOptions,
+  checkSingleEntityOptions,
+  resolveOptions,
+  type Options,
+} from './read/query-options.js';
+import { SourceQuery } from './read/source-query.js';
+import { rawValue, valueWriter } from './serialize.js';
 
-const JSON_TYPE = (ieee754: boolean) =>
-  `application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=${ieee754}`;
+type Resource = Extract<ResourcePath, { kind: 'resource' }>;
 
-/** Shapes requests and responses of the feed; the data comes from FeedService and the reader. */
+/** Everything about a request that is known before the data source is opened. */
+interface Negotiated {
+  key: string;
+  segments: string[];
+  options: Options;
+  format: ResponseFormat;
+  omitNulls: boolean;
+  maxPageSize: number | null;
+  head: boolean;
+  encoding: ReturnType<typeof chooseEncoding>;
+  origin: string;
+  /** `{origin}{path}` of this request, for next links. */
+  requestUrl: string;
+}
+
+const JSON_TYPE = (format: ResponseFormat) =>
+  `application/json;odata.metadata=${format.metadata};odata.streaming=true;IEEE754Compatible=${format.ieee754}`;
+
+/**
+ * The OData feed: one entry point for every GET under `/odata/{key}/`. The URL, the query
+ * options and the negotiated format are parsed and checked first, then the data source is
+ * opened for the caller, then the path is resolved against its model, and only then is
+ * anything read.
+ */
 @Injectable()
 export class ODataService {
   constructor(
     private readonly feeds: FeedService,
-    private readonly reader: EntitySetReader,
+    private readonly source: SourceQuery,
   ) {}
 
-  async serviceDocument(key: string, req: Request, res: Response): Promise<void> {
-    const feed = await this.feeds.open(key, req.odataPrincipal!);
-    const root = serviceRoot(req, key);
-    const body = {
-      '@odata.context': `${root}$metadata`,
-      value: feed.sets.map((s) => ({ name: s.name, kind: 'EntitySet', url: s.name })),
-    };
-    send(res, 200, JSON_TYPE(ieee754(req)), JSON.stringify(body));
+  async handle(req: Request, res: Response): Promise<void> {
+    const request = negotiate(req);
+    const feed = await this.feeds.open(request.key, req.odataPrincipal!);
+    const path = parseResourcePath(request.segments, feed.sets);
+    if (path.kind === 'service') return this.serviceDocument(feed, request, res);
+    if (path.kind === 'metadata')
+      return this.respond(res, request, 200, 'application/xml', csdl(feed.sets));
+    return this.resource(feed, path, request, res);
   }
 
-  async metadata(key: string, req: Request, res: Response): Promise<void> {
-    const feed = await this.feeds.open(key, req.odataPrincipal!);
-    send(res, 200, 'application/xml', csdl(feed.sets));
+  private async serviceDocument(feed: Feed, request: Negotiated, res: Response): Promise<void> {
+    const body: Record<string, unknown> = {};
+    if (request.format.metadata !== 'none')
+      body['@odata.context'] = `${serviceRoot(request)}$metadata`;
+    body.value = feed.sets.map((s) => ({ name: s.name, kind: 'EntitySet', url: s.name }));
+    await this.respond(res, request, 200, JSON_TYPE(request.format), JSON.stringify(body));
   }
 
-  async entitySet(key: string, name: string, req: Request, res: Response): Promise<void> {
-    const ctx = await this.context(key, name, req);
-    const result = await this.reader.read(ctx);
-    if (result.preferenceApplied) res.setHeader('Preference-Applied', result.preferenceApplied);
-    send(res, 200, JSON_TYPE(ctx.ieee754), result.body);
-  }
+  private async resource(
+    feed: Feed,
+    path: Resource,
+    request: Negotiated,
+    res: Response,
+  ): Promise<void> {
+    const plain = checkPlainOptions(request.options);
+    const { set, single } = targetOf(path);
+    const scope = await this.scopeOf(feed, path);
+    if (scope === null) return this.respond(res, request, 204, null, '');
 
-  async count(key: string, name: string, sub: string, req: Request, res: Response): Promise<void> {
-    if (sub !== '$count') throw new ODataException(404, 'not_found', `No resource ${name}/${sub}`);
-    const ctx = await this.context(key, name, req);
-    send(res, 200, 'text/plain', await this.reader.countOnly(ctx));
-  }
-
-  private async context(key: string, name: string, req: Request): Promise<ReadContext> {
-    const options = parseQueryString(req.originalUrl);
-    const feed = await this.feeds.open(key, req.odataPrincipal!);
-    if (/^[A-Za-z_][\w]*\(.*\)$/.test(name)) {
-      throw new ODataException(501, 'not_implemented', 'Addressing single entities by key is not supported; use $filter');
+    if (path.count) {
+      const options = resolveOptions(request.options, plain, scope, feed.sets);
+      const count = await countCollection(scope, options, this.source.query);
+      return this.respond(res, request, 200, 'text/plain', count);
     }
-    const set = feed.sets.find((s) => s.name === name);
-    if (!set) throw new ODataException(404, 'not_found', `No entity set named ${name}`);
-    const root = serviceRoot(req, key);
+    const settings = this.settings(feed, request);
+    if (path.property) return this.property(path, scope, request, res);
+    if (single) {
+      checkSingleEntityOptions(request.options);
+      const options = resolveOptions(request.options, plain, scope, feed.sets);
+      settings.context = this.context(
+        request,
+        set.name,
+        options.select,
+        options.expand,
+        '/$entity',
+      );
+      const entity = await readEntity(
+        scope,
+        options.select,
+        options.expand,
+        settings,
+        this.source.query,
+      );
+      if (entity === null) throw notFound(path);
+      return this.respond(res, request, 200, JSON_TYPE(request.format), entity, {
+        omitNulls: request.omitNulls,
+      });
+    }
+
+    const options = resolveOptions(request.options, plain, scope, feed.sets);
+    if (options.apply) {
+      const listed = options.select?.map((p) => p.name) ?? options.apply.contextProperties;
+      settings.context = this.contextOf(
+        request,
+        listed.length ? `${set.name}(${listed.join(',')})` : set.name,
+      );
+      if (listed.length && request.format.metadata !== 'none')
+        settings.rowPrefix = '"@odata.id":null';
+    } else {
+      settings.context = this.context(request, set.name, options.select, options.expand, '');
+    }
+    const out = this.stream(res, request, 200, JSON_TYPE(request.format), {
+      maxPageSize: request.maxPageSize ? settings.pageSize : null,
+      omitNulls: request.omitNulls,
+    });
+    await readCollection(scope, options, settings, this.source.query, out);
+    await out.end();
+  }
+
+  /** `Set(key)/Property` as `{"value": …}` and `…/$value` as text; null is 204 No Content. */
+  private async property(
+    path: Resource,
+    scope: Scope,
+    request: Negotiated,
+    res: Response,
+  ): Promise<void> {
+    checkSingleEntityOptions(request.options);
+    for (const name of ['$select', '$expand']) {
+      if (request.options.has(name))
+        throw new ODataQueryError(400, `${name} does not apply to a single property`);
+    }
+    const property = path.property!;
+    const rows = await this.source.query(
+      `select ${quoteIdentifier(property.column)} as v from ${scope.from} where ${scope.conditions.join(' and ')}`,
+      scope.params,
+    );
+    if (rows.length === 0) throw notFound(path);
+    const value = rows[0].v;
+    if (value === null || value === undefined) return this.respond(res, request, 204, null, '');
+    if (path.value)
+      return this.respond(res, request, 200, 'text/plain', rawValue(property.type, value));
+    const body: string[] = [];
+    if (request.format.metadata !== 'none') {
+      const context = `${serviceRoot(request)}$metadata#${request.segments.join('/')}`;
+      body.push(`"@odata.context":${JSON.stringify(context)}`);
+    }
+    body.push(`"value":${valueWriter(property.type, request.format.ieee754)(value)}`);
+    await this.respond(res, request, 200, JSON_TYPE(request.format), `{${body.join(',')}}`);
+  }
+
+  /**
+   * The rows a path stands for before any query option: a set, one entity by key, or what a
+   * navigation from one entity leads to. Null where a single-valued navigation is empty.
+   */
+  private async scopeOf(feed: Feed, path: Resource): Promise<Scope | null> {
+    const root = this.scope(feed, path.root.set);
+    if (path.root.key)
+      root.conditions.push(keyCondition(path.root.key, root.params, quoteIdentifier));
+    const nav = path.navigation;
+    if (!nav) return root;
+    const parentColumns = nav.property.pairs.map((p) => column(path.root.set, p.local));
+    const rows = await this.source.query(
+      `select ${parentColumns.map((c) => quoteIdentifier(c.column)).join(', ')} from ${root.from} where ${root.conditions.join(' and ')}`,
+      root.params,
+    );
+    if (rows.length === 0) throw notFound(path);
+    const target = this.scope(feed, nav.target.set);
+    for (const [i, pair] of nav.property.pairs.entries()) {
+      const value = rows[0][parentColumns[i].column];
+      if (value === null || value === undefined) return null;
+      const remote = column(nav.target.set, pair.remote);
+      target.params.push(value);
+      target.conditions.push(
+        `${quoteIdentifier(remote.column)} = $${target.params.length}::${SQL_TYPE[remote.type]}`,
+      );
+    }
+    if (nav.target.key)
+      target.conditions.push(keyCondition(nav.target.key, target.params, quoteIdentifier));
+    return target;
+  }
+
+  private scope(feed: Feed, set: EntitySetModel): Scope {
+    const source = feed.source.get(set.name)!;
     return {
-      feed,
       set,
-      options,
-      serviceRoot: root,
-      requestUrl: `${origin(req)}${req.originalUrl.split('?')[0]}`,
-      ieee754: ieee754(req),
-      maxPageSize: maxPageSize(req),
+      from: this.source.table(source.table),
+      uniqueKey: source.uniqueKey,
+      conditions: [],
+      params: [],
     };
+  }
+
+  private settings(feed: Feed, request: Negotiated): WriteSettings {
+    return {
+      tableOf: (name) => this.source.table(feed.source.get(name)!.table),
+      ieee754: request.format.ieee754,
+      omitNulls: request.omitNulls,
+      pageSize: Math.min(this.source.pageSize, request.maxPageSize ?? Number.MAX_SAFE_INTEGER),
+      serviceRoot: serviceRoot(request),
+      context: null,
+      requestUrl: request.requestUrl,
+      rawOptions: [...request.options.values()],
+    };
+  }
+
+  /** `…/$metadata#Deals(Id,Name,Account(Name))/$entity`; null for `odata.metadata=none`. */
+  private context(
+    request: Negotiated,
+    set: string,
+    select: { name: string }[] | null,
+    expand: ExpandItem[],
+    suffix: string,
+  ): string | null {
+    const listed = select?.map((p) => p.name) ?? [];
+    for (const item of expand)
+      listed.push(`${item.navigation.name}(${item.select?.map((p) => p.name).join(',') ?? ''})`);
+    return this.contextOf(
+      request,
+      `${set}${listed.length ? `(${listed.join(',')})` : ''}${suffix}`,
+    );
+  }
+
+  private contextOf(request: Negotiated, fragment: string): string | null {
+    return request.format.metadata === 'none'
+      ? null
+      : `${serviceRoot(request)}$metadata#${fragment}`;
+  }
+
+  private stream(
+    res: Response,
+    request: Negotiated,
+    status: number,
+    type: string | null,
+    applied: { maxPageSize?: number | null; omitNulls?: boolean } = {},
+  ): BodyStream {
+    const headers: Record<string, string> = { 'OData-Version': '4.0', Vary: 'Accept-Encoding' };
+    if (type) headers['Content-Type'] = type;
+    const preference = preferenceApplied(applied);
+    if (preference) headers['Preference-Applied'] = preference;
+    const encoding = status === 204 ? null : request.encoding;
+    return new BodyStream(res, { status, headers, encoding, head: request.head });
+  }
+
+  private async respond(
+    res: Response,
+    request: Negotiated,
+    status: number,
+    type: string | null,
+    body: string,
+    applied: { omitNulls?: boolean } = {},
+  ): Promise<void> {
+    const out = this.stream(res, request, status, type, applied);
+    await out.write(body);
+    await out.end();
   }
 }
 
-function origin(req: Request): string {
-  return `${req.protocol}://${req.get('host')}`;
+/** Parses the URL, the options, the format and the preferences: no database work. */
+function negotiate(req: Request): Negotiated {
+  const url = req.originalUrl;
+  const at = url.indexOf('?');
+  const pathname = at < 0 ? url : url.slice(0, at);
+  const [, , key = '', ...segments] = pathname.split('/');
+  const options = parseQueryString(url);
+  const preferences = parsePreferences(req.get('prefer'));
+  const origin = `${req.protocol}://${req.get('host')}`;
+  return {
+    key,
+    segments,
+    options,
+    format: negotiateFormat(req.get('accept'), options.get('$format')?.value),
+    omitNulls: preferences.omitNulls,
+    maxPageSize: preferences.maxPageSize,
+    head: req.method === 'HEAD',
+    encoding: chooseEncoding(req.get('accept-encoding')),
+    origin,
+    requestUrl: `${origin}${pathname}`,
+  };
 }
 
-function serviceRoot(req: Request, key: string): string {
-  return `${origin(req)}/odata/${key}/`;
+function serviceRoot(request: Negotiated): string {
+  return `${request.origin}/odata/${request.key}/`;
 }
 
-function ieee754(req: Request): boolean {
-  return /IEEE754Compatible=true/i.test(req.get('accept') ?? '') || /IEEE754Compatible=true/i.test(req.originalUrl);
+function column(set: EntitySetModel, name: string) {
+  return set.properties.find((p) => p.name === name)!;
 }
 
-function maxPageSize(req: Request): number | null {
-  const match = /odata\.maxpagesize=(\d{1,9})/i.exec(req.get('prefer') ?? '');
-  return match && Number(match[1]) > 0 ? Number(match[1]) : null;
-}
-
-/** Written with `end`, not `send`: Express would rewrite the OData media type parameters. */
-function send(res: Response, status: number, type: string, body: string): void {
-  const bytes = Buffer.from(body, 'utf8');
-  res.status(status).setHeader('OData-Version', '4.0');
-  res.setHeader('Content-Type', type);
-  res.setHeader('Content-Length', bytes.length);
-  res.end(bytes);
+function notFound(path: Resource): ODataQueryError {
+  const { set } = targetOf(path);
+  return new ODataQueryError(404, `No ${clip(set.typeName ?? set.name)} at this address`);
 }

@@ -87,7 +87,8 @@ export function parseResourcePath(rawSegments: string[], sets: EntitySetModel[])
   }
 
   const first = splitSegment(segments[0]);
-  unsupported(first.name);
+  // At the root only sets (and $-segments) can stand: a qualified name there is no cast.
+  if (first.name.startsWith('$')) unsupported(first.name);
   const set = sets.find((s) => s.name === first.name);
   if (!set) throw notFound(`No entity set named ${clip(first.name)}`);
   const root: Addressed = { set, key: first.key === null ? null : parseKey(first.key, set) };

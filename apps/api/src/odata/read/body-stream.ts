@@ -6,27 +6,48 @@ import { createEncoder, type ContentEncoding } from '../compression.js';
 /** How much text is gathered before it is handed to the socket (or the compressor). */
 const CHUNK_CHARS = 64 * 1024;
 
+export interface BodyHead {
+  status: number;
+  headers: Record<string, string>;
+  /** Null: identity. */
+  encoding: ContentEncoding | null;
+  /** A HEAD request: headers only. */
+  head: boolean;
+}
+
 /**
  * A response body written as it is produced: text is gathered into chunks of about 64 kB,
  * compressed when the client accepts it, and each chunk waits for the socket to drain, so a
  * page never sits in memory twice and a slow client slows the reader instead of filling the
- * heap. Headers must be set before the first write.
+ * heap. Status and headers go out with the first chunk, so a failure before it still gets a
+ * clean error response.
  */
 export class BodyStream {
   private pending = '';
-  private readonly encoder: Transform | null;
-  private readonly target: NodeJS.WritableStream;
-  private started = false;
+  private encoder: Transform | null = null;
+  private target: NodeJS.WritableStream | null = null;
 
   constructor(
     private readonly res: ServerResponse,
-    encoding: ContentEncoding | null,
-    private readonly head = false,
-  ) {
-    this.encoder = encoding && !head ? createEncoder(encoding) : null;
-    this.target = this.encoder ?? res;
-    if (encoding) res.setHeader('Content-Encoding', encoding);
-    if (this.encoder) this.encoder.pipe(res);
+    private readonly options: BodyHead,
+  ) {}
+
+  private get head(): boolean {
+    return this.options.head;
+  }
+
+  private begin(): NodeJS.WritableStream {
+    if (this.target) return this.target;
+    const { status, headers, encoding } = this.options;
+    this.res.statusCode = status;
+    for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
+    if (encoding) {
+      this.res.setHeader('Content-Encoding', encoding);
+      this.encoder = createEncoder(encoding);
+      this.encoder.pipe(this.res);
+    }
+    this.target = this.encoder ?? this.res;
+    return this.target;
   }
 
   /** Queues text; resolves once the sink can take more. */
@@ -37,29 +58,28 @@ export class BodyStream {
 
   /** Writes what is queued and ends the response. */
   async end(): Promise<void> {
-    if (this.head) {
-      this.res.end();
-      return;
-    }
-    if (!this.started && !this.encoder) {
-      // A small body in one piece: a Content-Length instead of chunked encoding.
+    if (!this.target && (this.head || !this.options.encoding)) {
+      // A body in one piece: a Content-Length instead of chunked encoding.
       const bytes = Buffer.from(this.pending, 'utf8');
+      this.begin();
       this.res.setHeader('Content-Length', bytes.length);
-      this.res.end(bytes);
+      this.res.end(this.head ? undefined : bytes);
       return;
     }
     await this.flush();
+    const target = this.begin();
     const finished = once(this.res, 'finish');
-    this.target.end();
+    target.end();
     await finished;
   }
 
   private async flush(): Promise<void> {
-    if (this.head || this.pending === '') return;
-    this.started = true;
+    if (this.pending === '') return;
+    const target = this.begin();
     const chunk = this.pending;
     this.pending = '';
-    if (!this.target.write(chunk, 'utf8')) await drained(this.target, this.res);
+    if (this.head) return;
+    if (!target.write(chunk, 'utf8')) await drained(target, this.res);
   }
 }
 

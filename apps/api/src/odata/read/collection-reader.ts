@@ -82,7 +82,7 @@ export async function readCollection(
     plan.countSql ? query(plan.countSql, plan.countParams).then((r) => String(r[0].n)) : null,
   ]);
   const more = rows.length > plan.take && plan.take < plan.remaining;
-  const page = more ? rows.slice(0, plan.take) : rows;
+  const page = rows.length > plan.take ? rows.slice(0, plan.take) : rows;
   const expand = await expansions(options.expand, model, page, query, settings);
 
   const selected = options.select ?? model.properties;
