@@ -1,5 +1,5 @@
 /**
- * The demo source schema (SPEC.md section 6): generated CRM data — 1,000 accounts, 5,000
+ * The demo source schema the demo data source serves: generated CRM data — 1,000 accounts, 5,000
  * contacts and 100,000 deals — deterministic (no random()), so every machine and every
  * test sees the same rows. Idempotent: tables are created if missing and filled if empty.
  */

@@ -18,7 +18,7 @@ export class ODataService {
   ) {}
 
   async serviceDocument(key: string, req: Request, res: Response): Promise<void> {
-    const feed = await this.feeds.open(key, req.odataPrincipal!);
+    const feed = await this.feeds.open(key, req.caller!);
     const root = serviceRoot(req, key);
     const body = {
       '@odata.context': `${root}$metadata`,
@@ -28,7 +28,7 @@ export class ODataService {
   }
 
   async metadata(key: string, req: Request, res: Response): Promise<void> {
-    const feed = await this.feeds.open(key, req.odataPrincipal!);
+    const feed = await this.feeds.open(key, req.caller!);
     send(res, 200, 'application/xml', csdl(feed.sets));
   }
 
@@ -47,9 +47,13 @@ export class ODataService {
 
   private async context(key: string, name: string, req: Request): Promise<ReadContext> {
     const options = parseQueryString(req.originalUrl);
-    const feed = await this.feeds.open(key, req.odataPrincipal!);
+    const feed = await this.feeds.open(key, req.caller!);
     if (/^[A-Za-z_][\w]*\(.*\)$/.test(name)) {
-      throw new ODataException(501, 'not_implemented', 'Addressing single entities by key is not supported; use $filter');
+      throw new ODataException(
+        501,
+        'not_implemented',
+        'Addressing single entities by key is not supported; use $filter',
+      );
     }
     const set = feed.sets.find((s) => s.name === name);
     if (!set) throw new ODataException(404, 'not_found', `No entity set named ${name}`);
@@ -75,7 +79,10 @@ function serviceRoot(req: Request, key: string): string {
 }
 
 function ieee754(req: Request): boolean {
-  return /IEEE754Compatible=true/i.test(req.get('accept') ?? '') || /IEEE754Compatible=true/i.test(req.originalUrl);
+  return (
+    /IEEE754Compatible=true/i.test(req.get('accept') ?? '') ||
+    /IEEE754Compatible=true/i.test(req.originalUrl)
+  );
 }
 
 function maxPageSize(req: Request): number | null {

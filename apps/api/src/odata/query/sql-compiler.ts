@@ -29,7 +29,7 @@ export function compileFilter(text: string, set: EntitySetModel, params: unknown
   return compileFilterAst(parseFilter(text), set, params);
 }
 
-export function compileFilterAst(node: FilterNode, set: EntitySetModel, params: unknown[]): string {
+function compileFilterAst(node: FilterNode, set: EntitySetModel, params: unknown[]): string {
   const root = new FilterCompiler(set, params).operand(node);
   if (root.type !== 'Edm.Boolean') {
     throw error(400, `the expression must be a boolean, but it is ${root.description}`, node.pos);
