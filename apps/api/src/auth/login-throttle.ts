@@ -1,5 +1,4 @@
-import type { Provider } from '@nestjs/common';
-import { SignInThrottle } from '../common/failure-throttle.js';
+import { signInThrottleProvider } from '../common/failure-throttle.js';
 
 const MINUTE = 60_000;
 
@@ -11,13 +10,9 @@ export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');
  * for no more than 100 failures an hour per account — and per address, so a guesser is
  * held up without locking out the same person signing in from elsewhere for long.
  */
-export const loginThrottleProvider: Provider = {
-  provide: LOGIN_THROTTLE,
-  useFactory: () =>
-    new SignInThrottle({
-      perPair: { limit: 5, windowMs: 15 * MINUTE },
-      perUser: { limit: 50, windowMs: 60 * MINUTE },
-      perAddress: { limit: 100, windowMs: 15 * MINUTE },
-      normalize: (username) => username.trim().toLowerCase(),
-    }),
-};
+export const loginThrottleProvider = signInThrottleProvider(LOGIN_THROTTLE, {
+  perPair: { limit: 5, windowMs: 15 * MINUTE },
+  perUser: { limit: 50, windowMs: 60 * MINUTE },
+  perAddress: { limit: 100, windowMs: 15 * MINUTE },
+  normalize: (username) => username.trim().toLowerCase(),
+});

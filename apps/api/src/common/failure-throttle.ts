@@ -1,3 +1,5 @@
+import type { Provider } from '@nestjs/common';
+
 /**
  * Counts failures per key in a sliding window and says how long a key must wait once it
  * has failed too often. In memory, per process: failures may be counted per instance (the
@@ -104,3 +106,9 @@ export class SignInThrottle {
     return [`${name}\u0000${ip}`, name];
   }
 }
+
+/** A provider of one SignInThrottle with its own numbers, injected by `token`. */
+export const signInThrottleProvider = (token: symbol, rules: SignInThrottleRules): Provider => ({
+  provide: token,
+  useFactory: () => new SignInThrottle(rules),
+});

@@ -1,5 +1,4 @@
-import type { Provider } from '@nestjs/common';
-import { SignInThrottle } from '../common/failure-throttle.js';
+import { signInThrottleProvider } from '../common/failure-throttle.js';
 
 const MINUTE = 60_000;
 
@@ -11,13 +10,9 @@ export const BASIC_THROTTLE = Symbol('BASIC_THROTTLE');
  * OWASP ASVS) and per address — the last with a high limit, because the Power BI
  * service refreshes many customers' datasets from shared addresses.
  */
-export const basicThrottleProvider: Provider = {
-  provide: BASIC_THROTTLE,
-  useFactory: () =>
-    new SignInThrottle({
-      perPair: { limit: 10, windowMs: 5 * MINUTE },
-      perUser: { limit: 50, windowMs: 60 * MINUTE },
-      perAddress: { limit: 300, windowMs: 15 * MINUTE },
-      normalize: (username) => username.toLowerCase(),
-    }),
-};
+export const basicThrottleProvider = signInThrottleProvider(BASIC_THROTTLE, {
+  perPair: { limit: 10, windowMs: 5 * MINUTE },
+  perUser: { limit: 50, windowMs: 60 * MINUTE },
+  perAddress: { limit: 300, windowMs: 15 * MINUTE },
+  normalize: (username) => username.toLowerCase(),
+});
