@@ -85,8 +85,10 @@ describe('data sources: /api/data-sources and who may read their feed (SPEC 6, 7
       expect(res.status).toBe(200);
       expect(res.body.schema).toBe('demo');
       expect(res.body.tables.map((t) => [t.table, t.kind, t.entitySet, t.key])).toEqual([
+        ['account_totals', 'view', 'AccountTotals', ['AccountId']],
         ['accounts', 'table', 'Accounts', ['Id']],
         ['contacts', 'table', 'Contacts', ['Id']],
+        ['deal_products', 'table', 'DealProducts', ['DealId', 'Product']],
         ['deals', 'table', 'Deals', ['Id']],
       ]);
       const deals = res.body.tables.find((t) => t.table === 'deals')!;

@@ -1,6 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
-import { Tenant } from '@feedpass/domain';
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { AppModule } from './app.module.js';
@@ -11,6 +10,7 @@ import { ExpiryJob } from './expiry/expiry.job.js';
 import { migrate } from './database/database.js';
 import { runInContext } from './database/run-in-context.js';
 import { DemoSeed } from './dev/demo-seed.js';
+import { TenantRepository } from './users/tenant.repository.js';
 import { UsersService } from './users/users.service.js';
 import { CreateUserDto } from './users/dto/create-user.dto.js';
 import { apiValidationPipe } from './common/validation.js';
@@ -66,38 +66,57 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const now = values.now === undefined ? new Date() : new Date(values.now);
-  if (Number.isNaN(now.getTime()) || (values.now !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(values.now))) {
-    throw new Error(`--now must be an ISO-8601 date-time such as 2026-12-01T00:00:00Z, got "${values.now}"`);
+  if (
+    Number.isNaN(now.getTime()) ||
+    (values.now !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(values.now))
+  ) {
+    throw new Error(
+      `--now must be an ISO-8601 date-time such as 2026-12-01T00:00:00Z, got "${values.now}"`,
+    );
   }
-  const config = { ...loadConfig(withDevDefaults(process.env)), migrateOnBoot: false, portalDir: null, expiryCron: null };
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { clock: new FixedClock(now) }), {
-    logger: ['warn', 'error'],
-  });
+  const config = {
+    ...loadConfig(withDevDefaults(process.env)),
+    migrateOnBoot: false,
+    portalDir: null,
+    expiryCron: null,
+  };
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot(config, { clock: new FixedClock(now) }),
+    {
+      logger: ['warn', 'error'],
+    },
+  );
   const orm = app.get(MikroORM);
   try {
     switch (command) {
       case 'migrate': {
         const applied = await migrate(orm);
-        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+        console.log(
+          applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.',
+        );
         break;
       }
       case 'migration:create': {
         const result = await orm.migrator.create(undefined, false, values.initial);
-        console.log(result.fileName ? `Wrote ${result.fileName}; add it to libs/domain/src/migrations/index.ts` : 'No changes.');
+        console.log(
+          result.fileName
+            ? `Wrote ${result.fileName}; add it to libs/domain/src/migrations/index.ts`
+            : 'No changes.',
+        );
         break;
       }
       case 'tenant:create': {
         if (!values.name) throw new Error('--name is required');
-        const tenant = await runInContext(orm, async () => {
-          const t = orm.em.create(Tenant, { name: values.name! });
-          await orm.em.flush();
-          return t;
-        });
+        const tenant = await runInContext(orm, () =>
+          app.get(TenantRepository).create(values.name!),
+        );
         console.log(`Created tenant "${tenant.name}" (${tenant.id})`);
         break;
       }
       case 'user:create': {
-        const missing = ['tenant', 'username', 'email', 'display-name'].filter((k) => !values[k as keyof typeof values]);
+        const missing = ['tenant', 'username', 'email', 'display-name'].filter(
+          (k) => !values[k as keyof typeof values],
+        );
         if (missing.length) throw new Error(`Missing --${missing.join(', --')}`);
         // The same validation as POST /api/admin/users.
         const input: CreateUserDto = await apiValidationPipe().transform(
@@ -112,7 +131,7 @@ async function main(argv: string[]): Promise<void> {
           { type: 'body', metatype: CreateUserDto },
         );
         const user = await runInContext(orm, async () => {
-          const tenant = await orm.em.findOne(Tenant, { name: values.tenant! });
+          const tenant = await app.get(TenantRepository).findByName(values.tenant!);
           if (!tenant) throw new Error(`No tenant named "${values.tenant}"`);
           return app.get(UsersService).create({ tenantId: tenant.id, userId: null }, input);
         });
@@ -125,7 +144,9 @@ async function main(argv: string[]): Promise<void> {
           `Expiry sweep at ${now.toISOString()}: ${sweep.expired} token(s) expired, ${sweep.notices} notice(s) queued in ${sweep.emails} email(s)` +
             (sweep.ran ? '' : ' (skipped: another instance was sweeping)'),
         );
-        console.log(`Outbox: ${outbox.sent} sent, ${outbox.retried} to retry, ${outbox.failed} failed, ${outbox.cancelled} cancelled`);
+        console.log(
+          `Outbox: ${outbox.sent} sent, ${outbox.retried} to retry, ${outbox.failed} failed, ${outbox.cancelled} cancelled`,
+        );
         break;
       }
       case 'seed:demo':

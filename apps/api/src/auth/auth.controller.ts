@@ -1,10 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { SESSION_COOKIE, type CurrentUser, type LoginResponse } from '@feedpass/contracts';
 import type { CookieOptions, Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { newXsrfToken, setXsrfCookie } from '../common/xsrf.middleware.js';
-import type { AuthContext } from './auth-context.js';
+import type { Caller } from './caller.js';
 import { AuthService } from './auth.service.js';
 import { Auth, Authenticated } from './authenticated.decorator.js';
 import { LoginDto } from './dto/login.dto.js';
@@ -24,7 +29,11 @@ export class AuthController {
   @ApiOkResponse({ description: 'Signed in; sets the session cookie' })
   @ApiUnauthorizedResponse({ description: '`invalid_credentials` or `account_deactivated`' })
   @ApiTooManyRequestsResponse({ description: 'Too many failures; see `Retry-After`' })
-  async login(@Body() dto: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<LoginResponse> {
+  async login(
+    @Body() dto: LoginDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<LoginResponse> {
     const { secret, user } = await this.auth.login({
       ...dto,
       ip: req.ip ?? 'unknown',
@@ -46,7 +55,7 @@ export class AuthController {
 
   @Get('me')
   @Authenticated()
-  me(@Auth() auth: AuthContext): Promise<CurrentUser> {
+  me(@Auth() auth: Caller): Promise<CurrentUser> {
     return this.auth.me(auth);
   }
 

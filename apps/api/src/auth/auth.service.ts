@@ -1,15 +1,15 @@
-import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
-import { sql } from '@mikro-orm/core';
+import { Inject, Injectable } from '@nestjs/common';
 import type { CurrentUser } from '@feedpass/contracts';
-import { Tenant, User } from '@feedpass/domain';
+import type { Tenant, User } from '@feedpass/domain';
 import { ApiException, tooManyRequests, unauthenticated } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import type { AuthContext } from './auth-context.js';
-import { LoginThrottle } from './login-throttle.js';
+import type { Caller } from './caller.js';
+import type { SignInThrottle } from '../common/failure-throttle.js';
+import { LOGIN_THROTTLE } from './login-throttle.js';
 import { PasswordService } from './password.service.js';
 import { SessionsService } from './sessions.service.js';
+import { UserRepository } from '../users/user.repository.js';
 
 export interface LoginAttempt {
   username: string;
@@ -23,10 +23,10 @@ export interface LoginAttempt {
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly users: UserRepository,
     private readonly passwords: PasswordService,
     private readonly sessions: SessionsService,
-    private readonly throttle: LoginThrottle,
+    @Inject(LOGIN_THROTTLE) private readonly throttle: SignInThrottle,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
   ) {}
@@ -36,13 +36,12 @@ export class AuthService {
     const now = this.clock.now().getTime();
     const wait = this.throttle.retryAfter(attempt.username, attempt.ip, now);
     if (wait > 0) {
-      throw tooManyRequests(wait, `Too many failed sign-in attempts. Try again in ${wait} seconds.`);
+      throw tooManyRequests(
+        wait,
+        `Too many failed sign-in attempts. Try again in ${wait} seconds.`,
+      );
     }
-    const user = await this.em.findOne(
-      User,
-      { [sql.lower('username')]: attempt.username.trim().toLowerCase() },
-      { populate: ['passwordHash', 'tenant'] },
-    );
+    const user = await this.users.findForSignIn(attempt.username);
     const passwordOk = await this.passwords.verify(user?.passwordHash, attempt.password);
     if (!user || !passwordOk) {
       this.throttle.failed(attempt.username, attempt.ip, now);
@@ -50,16 +49,23 @@ export class AuthService {
       throw new ApiException(401, 'invalid_credentials', 'Wrong username or password');
     }
     if (user.status !== 'active') {
-      throw new ApiException(401, 'account_deactivated', 'This account is deactivated; ask your admin');
+      throw new ApiException(
+        401,
+        'account_deactivated',
+        'This account is deactivated; ask your admin',
+      );
     }
     this.throttle.succeeded(attempt.username, attempt.ip);
     if (attempt.previousSecret) await this.sessions.end(attempt.previousSecret);
-    const secret = await this.sessions.start(user.id, { ip: attempt.ip, userAgent: attempt.userAgent });
+    const secret = await this.sessions.start(user.id, {
+      ip: attempt.ip,
+      userAgent: attempt.userAgent,
+    });
     return { secret, user: toCurrentUser(user) };
   }
 
-  async me(auth: AuthContext): Promise<CurrentUser> {
-    const user = await this.em.findOne(User, { id: auth.userId, tenant: auth.tenantId }, { populate: ['tenant'] });
+  async me(auth: Caller): Promise<CurrentUser> {
+    const user = await this.users.findInTenant(auth.tenantId, auth.userId);
     if (!user) throw unauthenticated();
     return toCurrentUser(user);
   }

@@ -7,9 +7,8 @@ import {
 } from '@nestjs/common';
 import { ApiCookieAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { AUTH_OPTIONS, type AuthContext, type AuthenticatedOptions } from './auth-context.js';
+import { AUTH_OPTIONS, type Caller, type AuthenticatedOptions } from './caller.js';
 import { SessionGuard } from './session.guard.js';
-
 
 /** The route needs a signed-in session (and, with `admin`, an admin). */
 export function Authenticated(options: AuthenticatedOptions = {}) {
@@ -18,13 +17,15 @@ export function Authenticated(options: AuthenticatedOptions = {}) {
     UseGuards(SessionGuard),
     ApiCookieAuth(),
     ApiUnauthorizedResponse({ description: 'Not signed in (`unauthenticated`)' }),
-    ...(options.admin ? [ApiForbiddenResponse({ description: 'Not a tenant admin (`forbidden`)' })] : []),
+    ...(options.admin
+      ? [ApiForbiddenResponse({ description: 'Not a tenant admin (`forbidden`)' })]
+      : []),
   );
 }
 
-/** The caller's `AuthContext`, set by the session guard. */
-export const Auth = createParamDecorator((_: unknown, context: ExecutionContext): AuthContext => {
-  const auth = context.switchToHttp().getRequest<Request>().auth;
+/** The `Caller`, set by the session guard. */
+export const Auth = createParamDecorator((_: unknown, context: ExecutionContext): Caller => {
+  const auth = context.switchToHttp().getRequest<Request>().caller;
   if (!auth) throw new Error('@Auth() used on a route without @Authenticated()');
   return auth;
 });

@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from '@feedpass/contracts';
 import type { Request } from 'express';
 import { forbidden, unauthenticated } from '../common/api-exception.js';
 import { SessionsService } from './sessions.service.js';
-import { AUTH_OPTIONS, type AuthenticatedOptions } from './auth-context.js';
+import { AUTH_OPTIONS, type AuthenticatedOptions } from './caller.js';
 
 /** Resolves the session cookie for routes marked `@Authenticated()`. */
 @Injectable()
@@ -26,7 +26,7 @@ export class SessionGuard implements CanActivate {
     if (options?.admin && auth.role !== 'admin') {
       throw forbidden('Only a tenant admin can do this');
     }
-    request.auth = auth;
+    request.caller = auth;
     return true;
   }
 }

@@ -1,7 +1,9 @@
+import type { Provider } from '@nestjs/common';
+
 /**
  * Counts failures per key in a sliding window and says how long a key must wait once it
- * has failed too often. In memory, per process: SPEC.md section 9 allows failure
- * throttling to count per instance. Memory is bounded: the oldest keys go first.
+ * has failed too often. In memory, per process: failures may be counted per instance (the
+ * limits hold per instance, not across them). Memory is bounded: the oldest keys go first.
  */
 export interface ThrottleRule {
   limit: number;
@@ -50,3 +52,63 @@ export class FailureThrottle {
     return fresh;
   }
 }
+
+export interface SignInThrottleRules {
+  /** Failures of one username from one address. */
+  perPair: ThrottleRule;
+  /** Failures of one username from anywhere. */
+  perUser: ThrottleRule;
+  /** Failures from one address under any username. */
+  perAddress: ThrottleRule;
+  /** How a username is compared (e.g. case and surrounding spaces ignored). */
+  normalize: (username: string) => string;
+}
+
+/**
+ * Failed sign-ins slow down per (username, address), per username and per address. The
+ * portal login and the OData Basic scheme use it with their own numbers.
+ */
+export class SignInThrottle {
+  private readonly perPair: FailureThrottle;
+  private readonly perUser: FailureThrottle;
+  private readonly perAddress: FailureThrottle;
+
+  constructor(private readonly rules: SignInThrottleRules) {
+    this.perPair = new FailureThrottle(rules.perPair);
+    this.perUser = new FailureThrottle(rules.perUser);
+    this.perAddress = new FailureThrottle(rules.perAddress);
+  }
+
+  /** Seconds to wait, or 0 when this attempt may proceed. */
+  retryAfter(username: string, ip: string, now: number): number {
+    const [pair, user] = this.keys(username, ip);
+    return Math.max(
+      this.perPair.retryAfter(pair, now),
+      this.perUser.retryAfter(user, now),
+      this.perAddress.retryAfter(ip, now),
+    );
+  }
+
+  failed(username: string, ip: string, now: number): void {
+    const [pair, user] = this.keys(username, ip);
+    this.perPair.fail(pair, now);
+    this.perUser.fail(user, now);
+    this.perAddress.fail(ip, now);
+  }
+
+  /** A success forgets the failures of this username from this address. */
+  succeeded(username: string, ip: string): void {
+    this.perPair.reset(this.keys(username, ip)[0]);
+  }
+
+  private keys(username: string, ip: string): [pair: string, user: string] {
+    const name = this.rules.normalize(username);
+    return [`${name}\u0000${ip}`, name];
+  }
+}
+
+/** A provider of one SignInThrottle with its own numbers, injected by `token`. */
+export const signInThrottleProvider = (token: symbol, rules: SignInThrottleRules): Provider => ({
+  provide: token,
+  useFactory: () => new SignInThrottle(rules),
+});

@@ -18,7 +18,7 @@ export interface AppConfig {
   portalDir: string | null;
   /** Express `trust proxy` setting, for the client address behind a load balancer. */
   trustProxy: string | number | boolean;
-  /** Development mode applies migrations and seeds the demo tenant at boot (SPEC.md 9). */
+  /** Development mode applies migrations and seeds the demo tenant at boot. */
   migrateOnBoot: boolean;
   seedDemo: boolean;
   logRequests: boolean;
@@ -29,7 +29,7 @@ export interface AppConfig {
   sourceSchema: string;
   /** Server-driven OData page size (Power BI may ask for less with odata.maxpagesize). */
   odataPageSize: number;
-  /** Cron expression of the expiry job (SPEC.md section 5); null turns the schedule off. */
+  /** Cron expression of the expiry job (sweep, then outbox); null turns the schedule off. */
   expiryCron: string | null;
   /** The From of every email. */
   mailFrom: string;
@@ -76,7 +76,8 @@ function url(env: Env, name: string, fallback: string | null, protocols: string[
 
 function oneOf(env: Env, name: string, fallback: string, allowed: string[]): string {
   const raw = env[name] || fallback;
-  if (!allowed.includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  if (!allowed.includes(raw))
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw;
 }
 
@@ -108,7 +109,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const port = integer(env, 'PORT', 3000, 0, 65535);
   const databaseUrl = url(env, 'DATABASE_URL', null, ['postgres:', 'postgresql:']);
   if (!databaseUrl) throw new ConfigError('DATABASE_URL is required');
-  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!.replace(/\/+$/, '');
+  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`, [
+    'http:',
+    'https:',
+  ])!.replace(/\/+$/, '');
   const seedDemo = flag(env, 'SEED_DEMO', !production);
   if (seedDemo && production) {
     throw new ConfigError('SEED_DEMO cannot be enabled with NODE_ENV=production');
@@ -128,11 +132,22 @@ export function loadConfig(env: Env = process.env): AppConfig {
     migrateOnBoot: flag(env, 'MIGRATE_ON_BOOT', !production),
     seedDemo,
     logRequests: flag(env, 'LOG_REQUESTS', nodeEnv !== 'test'),
-    logLevel: oneOf(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    logLevel: oneOf(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info', [
+      'fatal',
+      'error',
+      'warn',
+      'info',
+      'debug',
+      'trace',
+      'silent',
+    ]),
     sourceDatabaseUrl: url(env, 'SOURCE_DATABASE_URL', databaseUrl, ['postgres:', 'postgresql:'])!,
     sourceSchema: identifier(env, 'SOURCE_SCHEMA', 'demo'),
     odataPageSize: integer(env, 'ODATA_PAGE_SIZE', 5000, 1, 100_000),
-    expiryCron: env.EXPIRY_CRON === 'off' ? null : (env.EXPIRY_CRON || (nodeEnv === 'test' ? null : '* * * * *')),
+    expiryCron:
+      env.EXPIRY_CRON === 'off'
+        ? null
+        : env.EXPIRY_CRON || (nodeEnv === 'test' ? null : '* * * * *'),
     mailFrom: env.MAIL_FROM || 'feedpass <no-reply@feedpass.invalid>',
   };
 }

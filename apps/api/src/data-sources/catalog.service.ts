@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Catalog, CatalogColumn, CatalogTable, EdmTypeName } from '@feedpass/contracts';
 import { Clock } from '../common/clock.js';
-import { SourceDatabase } from './source-database.js';
+import { SourceCatalogRepository } from './source-catalog.repository.js';
 
 const EDM_BY_PG_TYPE: Record<string, EdmTypeName> = {
   smallint: 'Edm.Int16',
@@ -30,15 +30,6 @@ export function pascalCase(name: string): string {
     .join('');
 }
 
-interface ColumnRow {
-  table_name: string;
-  table_type: string;
-  column_name: string;
-  data_type: string;
-  is_nullable: string;
-  is_key: boolean;
-}
-
 const CACHE_MS = 30_000;
 
 /**
@@ -50,7 +41,7 @@ export class CatalogService {
   private cached?: { at: number; catalog: Catalog };
 
   constructor(
-    private readonly source: SourceDatabase,
+    private readonly source: SourceCatalogRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -58,21 +49,7 @@ export class CatalogService {
     const now = this.clock.now().getTime();
     if (this.cached && now - this.cached.at < CACHE_MS && now >= this.cached.at)
       return this.cached.catalog;
-    const { rows } = await this.source.pool.query<ColumnRow>(
-      `select c.table_name, t.table_type, c.column_name, c.data_type, c.is_nullable,
-              exists (
-                select 1 from information_schema.table_constraints tc
-                  join information_schema.key_column_usage k
-                    on k.constraint_name = tc.constraint_name and k.table_schema = tc.table_schema
-                 where tc.table_schema = c.table_schema and tc.table_name = c.table_name
-                   and tc.constraint_type = 'PRIMARY KEY' and k.column_name = c.column_name
-              ) as is_key
-         from information_schema.columns c
-         join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-        where c.table_schema = $1
-        order by c.table_name, c.ordinal_position`,
-      [this.source.schema],
-    );
+    const rows = await this.source.columns();
     const tables = new Map<string, CatalogTable>();
     for (const row of rows) {
       const type = EDM_BY_PG_TYPE[row.data_type];

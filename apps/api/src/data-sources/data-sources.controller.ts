@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import type { Catalog, DataSource, DataSourceList } from '@feedpass/contracts';
-import type { AuthContext } from '../auth/auth-context.js';
+import type { Caller } from '../auth/caller.js';
 import { Auth, Authenticated } from '../auth/authenticated.decorator.js';
 import { notFound } from '../common/api-exception.js';
 import { CatalogService } from './catalog.service.js';
@@ -30,7 +30,7 @@ export class DataSourcesController {
   ) {}
 
   @Get()
-  list(@Auth() auth: AuthContext): Promise<DataSourceList> {
+  list(@Auth() auth: Caller): Promise<DataSourceList> {
     return this.sources.list(auth);
   }
 
@@ -41,7 +41,7 @@ export class DataSourcesController {
 
   @Post()
   @ApiBadRequestResponse({ description: '`invalid_data_source`' })
-  create(@Auth() auth: AuthContext, @Body() dto: CreateDataSourceDto): Promise<DataSource> {
+  create(@Auth() auth: Caller, @Body() dto: CreateDataSourceDto): Promise<DataSource> {
     return this.sources.create(auth, dto);
   }
 
@@ -53,7 +53,7 @@ export class DataSourcesController {
       'Not a data source you own, or no such user in your tenant (another tenant’s users are not found either)',
   })
   share(
-    @Auth() auth: AuthContext,
+    @Auth() auth: Caller,
     @Param('id', Id('Data source')) id: string,
     @Body() dto: ShareDataSourceDto,
   ): Promise<DataSource> {
@@ -63,7 +63,7 @@ export class DataSourcesController {
   @Delete(':id/shares/:userId')
   @HttpCode(204)
   unshare(
-    @Auth() auth: AuthContext,
+    @Auth() auth: Caller,
     @Param('id', Id('Data source')) id: string,
     @Param('userId', Id('User')) userId: string,
   ): Promise<void> {
@@ -72,7 +72,7 @@ export class DataSourcesController {
 
   @Delete(':id')
   @HttpCode(204)
-  remove(@Auth() auth: AuthContext, @Param('id', Id('Data source')) id: string): Promise<void> {
+  remove(@Auth() auth: Caller, @Param('id', Id('Data source')) id: string): Promise<void> {
     return this.sources.remove(auth, id);
   }
 }

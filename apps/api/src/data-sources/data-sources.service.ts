@@ -1,77 +1,50 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { sql } from '@mikro-orm/core';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  DATA_SOURCE_NAME_MAX,
   type CreateDataSourceRequest,
   type DataSource as DataSourceView,
   type DataSourceList,
   type ShareDataSourceRequest,
 } from '@feedpass/contracts';
-import { DataSource, DataSourceShare, normalizeLabel, randomBase62, User } from '@feedpass/domain';
-import type { AuthContext } from '../auth/auth-context.js';
+import { DataSource, DataSourceShare, randomBase62, type User } from '@feedpass/domain';
+import type { Caller } from '../auth/caller.js';
 import { ApiException, notFound } from '../common/api-exception.js';
 import { toUserRef } from '../common/user-ref.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
+import { UserRepository } from '../users/user.repository.js';
 import { CatalogService } from './catalog.service.js';
+import { DataSourceRepository } from './data-source.repository.js';
 
 const invalid = (message: string) => new ApiException(400, 'invalid_data_source', message);
 
-/** Data sources a user owns or has been shared (SPEC.md sections 6 and 7). */
+/**
+ * Data sources a user owns or has been shared: tables of the source schema served as one
+ * OData feed. Only the owner changes or shares one, and only within the tenant.
+ */
 @Injectable()
 export class DataSourcesService {
   constructor(
     private readonly em: EntityManager,
+    private readonly sources: DataSourceRepository,
+    private readonly users: UserRepository,
     private readonly catalog: CatalogService,
     private readonly history: HistoryRecorder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(auth: AuthContext): Promise<DataSourceList> {
-    const shared = await this.em.find(
-      DataSourceShare,
-      { user: auth.userId },
-      { fields: ['dataSource'] },
-    );
-    const sources = await this.em.find(
-      DataSource,
-      {
-        tenant: auth.tenantId,
-        $or: [
-          { owner: auth.userId },
-          { id: { $in: shared.map((s) => (s.dataSource as DataSource).id) } },
-        ],
-      },
-      { populate: ['owner'], orderBy: { name: 'asc', id: 'asc' } },
-    );
-    const shares = await this.em.find(
-      DataSourceShare,
-      {
-        dataSource: {
-          $in: sources.filter((s) => (s.owner as User).id === auth.userId).map((s) => s.id),
-        },
-      },
-      { populate: ['user'], orderBy: { createdAt: 'asc' } },
-    );
+  async list(auth: Caller): Promise<DataSourceList> {
+    const sources = await this.sources.listVisible(auth.tenantId, auth.userId);
+    const owned = sources.filter((s) => (s.owner as User).id === auth.userId).map((s) => s.id);
+    const shares = await this.sources.shares(owned);
     return { items: sources.map((s) => this.view(s, auth, shares)) };
   }
 
-  async create(auth: AuthContext, input: CreateDataSourceRequest): Promise<DataSourceView> {
-    const name =
-      typeof input.name === 'string' ? normalizeLabel(input.name, DATA_SOURCE_NAME_MAX) : null;
-    if (!name) throw invalid(`name must be text of 1 to ${DATA_SOURCE_NAME_MAX} characters`);
-    const tables = input.tables as unknown;
-    if (
-      !Array.isArray(tables) ||
-      !tables.length ||
-      tables.some((t) => typeof t !== 'string') ||
-      new Set(tables).size !== tables.length
-    ) {
-      throw invalid('tables must be a non-empty list of distinct table names from the catalog');
-    }
+  /** `input`: validated by the request's DTO (name trimmed, tables distinct). */
+  async create(auth: Caller, input: CreateDataSourceRequest): Promise<DataSourceView> {
+    const { name, tables } = input;
     const known = new Set((await this.catalog.catalog()).tables.map((t) => t.table));
-    const unknown = (tables as string[]).filter((t) => !known.has(t));
+    const unknown = tables.filter((t) => !known.has(t));
     if (unknown.length) throw invalid(`Not in the catalog: ${unknown.join(', ')}`);
     return this.em.transactional(async (em) => {
       const source = em.create(DataSource, {
@@ -79,7 +52,7 @@ export class DataSourcesService {
         owner: auth.userId,
         name,
         key: randomBase62(24),
-        tables: tables as string[],
+        tables,
       });
       this.history.record(em, {
         tenantId: auth.tenantId,
@@ -94,22 +67,13 @@ export class DataSourcesService {
     });
   }
 
-  async share(
-    auth: AuthContext,
-    id: string,
-    input: ShareDataSourceRequest,
-  ): Promise<DataSourceView> {
+  async share(auth: Caller, id: string, input: ShareDataSourceRequest): Promise<DataSourceView> {
     if (!input.userId === !input.username) throw invalid('Give exactly one of userId or username');
     return this.em.transactional(async (em) => {
       const source = await this.findOwned(em, auth, id);
       // Only users of the caller's tenant can be found: another tenant's user is "not found"
-      // exactly like a name nobody has (SPEC.md 7: existence is not leaked).
-      const recipient = await em.findOne(User, {
-        tenant: auth.tenantId,
-        ...(input.userId
-          ? { id: input.userId }
-          : { [sql.lower('username')]: input.username!.trim().toLowerCase() }),
-      });
+      // exactly like a name nobody has (another tenant's users are never revealed).
+      const recipient = await this.users.findRecipient(em, auth.tenantId, input);
       if (!recipient)
         throw new ApiException(
           404,
@@ -118,10 +82,7 @@ export class DataSourcesService {
         );
       if (recipient.id === auth.userId)
         throw new ApiException(400, 'cannot_share_with_self', 'You own this data source already');
-      const existing = await em.findOne(DataSourceShare, {
-        dataSource: source.id,
-        user: recipient.id,
-      });
+      const existing = await this.sources.findShare(em, source.id, recipient.id);
       if (!existing) {
         em.create(DataSourceShare, { dataSource: source.id, user: recipient.id });
         this.history.record(em, {
@@ -133,23 +94,15 @@ export class DataSourcesService {
         });
         await em.flush();
       }
-      const shares = await em.find(
-        DataSourceShare,
-        { dataSource: source.id },
-        { populate: ['user'], orderBy: { createdAt: 'asc' } },
-      );
+      const shares = await this.sources.shares([source.id], em);
       return this.view(source, auth, shares);
     });
   }
 
-  async unshare(auth: AuthContext, id: string, userId: string): Promise<void> {
+  async unshare(auth: Caller, id: string, userId: string): Promise<void> {
     await this.em.transactional(async (em) => {
       const source = await this.findOwned(em, auth, id);
-      const share = await em.findOne(
-        DataSourceShare,
-        { dataSource: source.id, user: userId },
-        { populate: ['user'] },
-      );
+      const share = await this.sources.findShare(em, source.id, userId);
       if (!share) return;
       em.remove(share);
       this.history.record(em, {
@@ -166,7 +119,7 @@ export class DataSourcesService {
     });
   }
 
-  async remove(auth: AuthContext, id: string): Promise<void> {
+  async remove(auth: Caller, id: string): Promise<void> {
     await this.em.transactional(async (em) => {
       const source = await this.findOwned(em, auth, id);
       this.history.record(em, {
@@ -176,17 +129,13 @@ export class DataSourcesService {
         subjectUserId: auth.userId,
         details: { dataSourceId: source.id, name: source.name },
       });
-      await em.nativeDelete(DataSourceShare, { dataSource: source.id });
+      await this.sources.deleteShares(em, source.id);
       em.remove(source);
     });
   }
 
-  private async findOwned(em: EntityManager, auth: AuthContext, id: string): Promise<DataSource> {
-    const source = await em.findOne(
-      DataSource,
-      { id, tenant: auth.tenantId, owner: auth.userId },
-      { populate: ['owner'] },
-    );
+  private async findOwned(em: EntityManager, auth: Caller, id: string): Promise<DataSource> {
+    const source = await this.sources.findOwned(em, auth.tenantId, auth.userId, id);
     if (!source) throw notFound('Data source');
     return source;
   }
@@ -195,7 +144,7 @@ export class DataSourcesService {
     return `${this.config.publicUrl}/odata/${key}/`;
   }
 
-  private view(source: DataSource, auth: AuthContext, shares: DataSourceShare[]): DataSourceView {
+  private view(source: DataSource, auth: Caller, shares: DataSourceShare[]): DataSourceView {
     const owner = source.owner as User;
     const owned = owner.id === auth.userId;
     return {

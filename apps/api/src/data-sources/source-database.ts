@@ -7,7 +7,7 @@ const RAW_TYPES = new Set([20, 1700, 1082, 1083, 1114, 1184]);
 const raw = (value: string) => value;
 
 /**
- * The read-only connection data sources are served from (SPEC.md section 6): every
+ * The read-only connection data sources are served from (the customer's database): every
  * transaction on it is READ ONLY, and statements time out, whatever a query asks for.
  */
 @Injectable()

@@ -1,4 +1,4 @@
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any entity list
 export type AnyOrm = MikroORM<any, any>;
@@ -14,4 +14,9 @@ export async function migrate(orm: AnyOrm, logger?: Logger): Promise<string[]> {
 /** Migrations that exist in the code but not yet in the database. */
 export async function pendingMigrations(orm: AnyOrm): Promise<string[]> {
   return (await orm.migrator.getPending()).map((m) => m.name);
+}
+
+/** The cheapest round trip to the database: resolves when it answers. */
+export async function ping(em: EntityManager): Promise<void> {
+  await em.getConnection().execute('select 1');
 }

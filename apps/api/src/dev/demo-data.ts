@@ -1,7 +1,7 @@
 /**
- * The demo source schema (SPEC.md section 6): generated CRM data — 1,000 accounts, 5,000
- * contacts, 100,000 deals, the products of the first 10,000 deals (a composite key) and a view
- * of each account's totals — deterministic (no random()), so every machine and every
+ * The demo source schema the demo data source serves: generated CRM data — 1,000 accounts,
+ * 5,000 contacts, 100,000 deals, the products of the first 10,000 deals (a composite key) and
+ * a view of each account's totals — deterministic (no random()), so every machine and every
  * test sees the same rows. Idempotent: tables are created if missing and filled if empty.
  */
 export function demoSchemaSql(schema = 'demo', deals = 100_000): string[] {

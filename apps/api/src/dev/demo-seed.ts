@@ -3,6 +3,7 @@ import { sql } from '@mikro-orm/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Role } from '@feedpass/contracts';
 import { DataSource, Tenant, User } from '@feedpass/domain';
+import { callerOf } from '../auth/caller.js';
 import { DataSourcesService } from '../data-sources/data-sources.service.js';
 import { demoSchemaSql } from './demo-data.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
@@ -16,7 +17,8 @@ export const DEMO_USERS: { username: string; displayName: string; role: Role }[]
 ];
 
 /**
- * The demo tenant of SPEC.md section 9. Idempotent: creates only what is missing, never
+ * The demo tenant: an admin and a user signing in with DEMO_PASSWORD, and a demo data
+ * source owned by the user and shared with the admin. Idempotent: creates only what is missing, never
  * changes what exists. Refuses to run in production.
  */
 @Injectable()
@@ -45,23 +47,33 @@ export class DemoSeed {
       if (exists) continue;
       await this.users.create(
         { tenantId: tenant.id, userId: null },
-        { ...demo, email: `${demo.username}@demo.feedpass.test`, password: DEMO_PASSWORD, timeZone: 'UTC' },
+        {
+          ...demo,
+          email: `${demo.username}@demo.feedpass.test`,
+          password: DEMO_PASSWORD,
+          timeZone: 'UTC',
+        },
       );
       this.logger.log(`Created demo sign-in ${demo.username}`);
     }
-    await this.seedSource(tenant.id);
+    await this.seedSource();
   }
 
   /** The demo schema, and a ready data source owned by demo-user and shared with demo-admin. */
-  private async seedSource(tenantId: string): Promise<void> {
+  private async seedSource(): Promise<void> {
     const connection = this.em.getConnection();
-    for (const statement of demoSchemaSql(this.config.sourceSchema)) await connection.execute(statement);
+    for (const statement of demoSchemaSql(this.config.sourceSchema))
+      await connection.execute(statement);
     const [admin, user] = await Promise.all(
       DEMO_USERS.map((u) => this.em.findOneOrFail(User, { [sql.lower('username')]: u.username })),
     );
     if (await this.em.count(DataSource, { owner: user.id })) return;
-    const auth = { tenantId, userId: user.id, username: user.username, role: user.role, sessionId: 'demo-seed' };
-    const source = await this.dataSources.create(auth, { name: 'CRM demo', tables: ['accounts', 'contacts', 'deals'] });
+    // The demo user creates and shares it, as through the portal.
+    const auth = callerOf(user);
+    const source = await this.dataSources.create(auth, {
+      name: 'CRM demo',
+      tables: ['accounts', 'contacts', 'deals'],
+    });
     await this.dataSources.share(auth, source.id, { userId: admin.id });
     this.logger.log(`Created the demo data source ${source.odataUrl}`);
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { pendingMigrations } from '../database/database.js';
+import { pendingMigrations, ping } from '../database/database.js';
 import type { Health } from '@feedpass/contracts';
 import { VERSION } from '../version.js';
 
@@ -44,7 +44,7 @@ export class HealthController {
   private async database(): Promise<Health['database']> {
     try {
       await Promise.race([
-        this.em.getConnection().execute('select 1'),
+        ping(this.em),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
       ]);
       return 'up';

@@ -3,7 +3,7 @@ import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { HistoryPage } from '@feedpass/contracts';
 import type { Response } from 'express';
 import { Readable } from 'node:stream';
-import type { AuthContext } from '../auth/auth-context.js';
+import type { Caller } from '../auth/caller.js';
 import { Auth, Authenticated } from '../auth/authenticated.decorator.js';
 import { Clock } from '../common/clock.js';
 import { AdminHistoryQueryDto, HistoryQueryDto } from './dto/history-query.dto.js';
@@ -20,7 +20,7 @@ export class HistoryController {
   /** The caller's own events. */
   @Get('history')
   @Authenticated()
-  own(@Auth() auth: AuthContext, @Query() query: HistoryQueryDto): Promise<HistoryPage> {
+  own(@Auth() auth: Caller, @Query() query: HistoryQueryDto): Promise<HistoryPage> {
     return this.history.page({ tenantId: auth.tenantId, subjectUserId: auth.userId }, query);
   }
 
@@ -29,7 +29,7 @@ export class HistoryController {
   @Authenticated({ admin: true })
   @ApiProduces('application/json', 'text/csv')
   tenant(
-    @Auth() auth: AuthContext,
+    @Auth() auth: Caller,
     @Query() query: AdminHistoryQueryDto,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) res: Response,
@@ -38,6 +38,8 @@ export class HistoryController {
     if (!accept?.includes('text/csv')) return this.history.page(scope, query);
     const stamp = this.clock.now().toISOString().slice(0, 10);
     res.setHeader('Content-Disposition', `attachment; filename="feedpass-history-${stamp}.csv"`);
-    return new StreamableFile(Readable.from(this.history.csv(scope, query)), { type: 'text/csv; charset=utf-8' });
+    return new StreamableFile(Readable.from(this.history.csv(scope, query)), {
+      type: 'text/csv; charset=utf-8',
+    });
   }
 }

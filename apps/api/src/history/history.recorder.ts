@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { HistoryEvent } from '@feedpass/domain';
 import type { EventType } from '@feedpass/contracts';
 import { Clock } from '../common/clock.js';
+import { HistoryRepository } from './history.repository.js';
 
 export interface HistoryEntry {
   tenantId: string;
@@ -17,19 +17,23 @@ export interface HistoryEntry {
 
 /**
  * Appends audit events. Callers pass the EntityManager of their own transaction, so a
- * change and the event that records it commit or fail together.
+ * change and the event that records it commit or fail together. (Statements that produce
+ * many events at once use `insertHistorySql` of the same repository.)
  */
 @Injectable()
 export class HistoryRecorder {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly events: HistoryRepository,
+    private readonly clock: Clock,
+  ) {}
 
   record(em: EntityManager, entry: HistoryEntry): void {
-    em.create(HistoryEvent, {
-      tenant: entry.tenantId,
+    this.events.add(em, {
+      tenantId: entry.tenantId,
       occurredAt: this.clock.now(),
       type: entry.type,
-      actor: entry.actorId,
-      subjectUser: entry.subjectUserId ?? null,
+      actorId: entry.actorId,
+      subjectUserId: entry.subjectUserId ?? null,
       tokenId: entry.token?.id ?? null,
       tokenLabel: entry.token?.label ?? null,
       details: entry.details ?? {},

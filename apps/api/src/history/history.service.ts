@@ -1,12 +1,17 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import type { FilterQuery } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
-import { HISTORY_PAGE_DEFAULT, type EventType, type HistoryEvent as HistoryEventView, type HistoryPage } from '@feedpass/contracts';
-import { HistoryEvent, type User } from '@feedpass/domain';
+import {
+  HISTORY_PAGE_DEFAULT,
+  type EventType,
+  type HistoryEvent as HistoryEventView,
+  type HistoryPage,
+} from '@feedpass/contracts';
+import type { HistoryEvent, User } from '@feedpass/domain';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
 import { toUserRef } from '../common/user-ref.js';
 import { csvLine } from './csv.js';
 import type { AdminHistoryQueryDto } from './dto/history-query.dto.js';
+import { HistoryRepository } from './history.repository.js';
 
 /** Whose events: the tenant's, and optionally only those about one user. */
 export interface HistoryScope {
@@ -24,7 +29,10 @@ const CSV_HEADER = ['time', 'type', 'actor', 'user', 'token_id', 'token_label', 
  */
 @Injectable()
 export class HistoryService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: HistoryRepository,
+  ) {}
 
   async page(scope: HistoryScope, query: AdminHistoryQueryDto): Promise<HistoryPage> {
     const limit = query.limit ?? HISTORY_PAGE_DEFAULT;
@@ -62,24 +70,23 @@ export class HistoryService {
     }
   }
 
-  private fetch(em: EntityManager, scope: HistoryScope, query: AdminHistoryQueryDto, limit: number, before?: number) {
-    const where: FilterQuery<HistoryEvent> = { tenant: scope.tenantId };
-    const subject = scope.subjectUserId ?? query.userId;
-    if (subject) where.subjectUser = subject;
-    if (query.type) where.type = query.type;
-    if (query.tokenId) where.tokenId = query.tokenId;
-    if (query.from || query.to) {
-      where.occurredAt = {
-        ...(query.from ? { $gte: new Date(query.from) } : {}),
-        ...(query.to ? { $lt: new Date(query.to) } : {}),
-      };
-    }
-    if (before !== undefined) where.seq = { $lt: before };
-    return em.find(HistoryEvent, where, {
-      populate: ['actor', 'subjectUser'],
-      orderBy: { seq: 'desc' },
-      limit,
-    });
+  private fetch(
+    em: EntityManager,
+    scope: HistoryScope,
+    query: AdminHistoryQueryDto,
+    limit: number,
+    before?: number,
+  ): Promise<HistoryEvent[]> {
+    const filter = {
+      tenantId: scope.tenantId,
+      subjectUserId: scope.subjectUserId ?? query.userId,
+      type: query.type,
+      tokenId: query.tokenId,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+      beforeSeq: before,
+    };
+    return this.events.find(filter, limit, em);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FailedMailList } from '@feedpass/contracts';
-import type { AuthContext } from '../auth/auth-context.js';
+import type { Caller } from '../auth/caller.js';
 import { Auth, Authenticated } from '../auth/authenticated.decorator.js';
 import { MailAdminService } from './mail-admin.service.js';
 
@@ -13,7 +13,7 @@ export class MailAdminController {
 
   /** Expiry emails that kept failing and were parked, and how many are still queued. */
   @Get('failed')
-  failed(@Auth() auth: AuthContext): Promise<FailedMailList> {
+  failed(@Auth() auth: Caller): Promise<FailedMailList> {
     return this.mail.failed(auth.tenantId);
   }
 }

@@ -3,12 +3,14 @@ import { AuthModule } from '../auth/auth.module.js';
 import { MailAdminController } from './mail-admin.controller.js';
 import { MailAdminService } from './mail-admin.service.js';
 import { Mailer } from './mailer.js';
+import { NoticeRepository } from './notice.repository.js';
 import { OutboxDispatcher } from './outbox.dispatcher.js';
+import { OutboxRepository } from './outbox.repository.js';
 
 @Module({
   imports: [AuthModule],
   controllers: [MailAdminController],
-  providers: [Mailer, OutboxDispatcher, MailAdminService],
-  exports: [Mailer, OutboxDispatcher],
+  providers: [Mailer, OutboxDispatcher, MailAdminService, OutboxRepository, NoticeRepository],
+  exports: [Mailer, OutboxDispatcher, NoticeRepository],
 })
 export class MailModule {}

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Mailer } from './mailer.js';
 import { noticeEmail, type NoticeLine, type Recipient } from './notice-email.js';
+import { OutboxRepository } from './outbox.repository.js';
 
 export const MAX_ATTEMPTS = 15;
 const BASE_BACKOFF_MS = 30_000;
@@ -13,26 +14,6 @@ const WORKERS = 4;
 /** 30 s, 1 min, 2 min … capped at 1 h: fifteen attempts span about ten hours. */
 export function backoff(attempts: number): number {
   return Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.max(0, attempts - 1));
-}
-
-interface ClaimedRow {
-  id: string;
-  tenant_id: string;
-  user_id: string;
-  attempts: number;
-  email: string;
-  display_name: string;
-  username: string;
-  time_zone: string;
-  user_status: string;
-}
-
-interface NoticeRow {
-  token_id: string;
-  label: string;
-  kind: string;
-  expires_at: Date;
-  revoked_at: Date | null;
 }
 
 export interface DispatchResult {
@@ -54,6 +35,7 @@ export class OutboxDispatcher {
 
   constructor(
     private readonly em: EntityManager,
+    private readonly outbox: OutboxRepository,
     private readonly mailer: Mailer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -66,43 +48,28 @@ export class OutboxDispatcher {
         while (await this.sendOne(now, result));
       }),
     );
-    if (result.sent + result.retried + result.failed) this.logger.log(`Outbox: ${JSON.stringify(result)}`);
+    if (result.sent + result.retried + result.failed)
+      this.logger.log(`Outbox: ${JSON.stringify(result)}`);
     return result;
   }
 
   /** Claims and handles one due message; false when none is left. */
   private async sendOne(now: Date, result: DispatchResult): Promise<boolean> {
     return this.em.fork().transactional(async (em) => {
-      const connection = em.getConnection();
-      const ctx = em.getTransactionContext();
-      const [row] = await connection.execute<ClaimedRow[]>(
-        `select o.id, o.tenant_id, o.user_id, o.attempts, u.email, u.display_name, u.username,
-                u.time_zone, u.status as user_status
-           from mail_outbox o join app_user u on u.id = o.user_id
-          where o.status = 'queued' and o.next_attempt_at <= ?
-          order by o.next_attempt_at
-          limit 1
-          for update of o skip locked`,
-        [now],
-        'all',
-        ctx,
-      );
+      const row = await this.outbox.claimNext(em, now);
       if (!row) return false;
-      const notices = await connection.execute<NoticeRow[]>(
-        `select n.token_id, t.label, n.kind, t.expires_at, t.revoked_at
-           from token_notice n join access_token t on t.id = n.token_id
-          where n.outbox_id = ?
-          order by t.expires_at, t.label`,
-        [row.id],
-        'all',
-        ctx,
-      );
+      const notices = await this.outbox.notices(em, row.id);
       // A token revoked since, or an owner deactivated since, leaves nothing to warn about.
       const lines: NoticeLine[] = notices
         .filter((n) => !n.revoked_at)
-        .map((n) => ({ tokenId: n.token_id, label: n.label, kind: n.kind, expiresAt: new Date(n.expires_at) }));
+        .map((n) => ({
+          tokenId: n.token_id,
+          label: n.label,
+          kind: n.kind,
+          expiresAt: new Date(n.expires_at),
+        }));
       if (!lines.length || row.user_status !== 'active') {
-        await connection.execute(`update mail_outbox set status = 'cancelled' where id = ?`, [row.id], 'run', ctx);
+        await this.outbox.cancel(em, row.id);
         result.cancelled++;
         return true;
       }
@@ -117,28 +84,18 @@ export class OutboxDispatcher {
       } catch (error) {
         const attempts = row.attempts + 1;
         const failed = attempts >= MAX_ATTEMPTS;
-        await connection.execute(
-          `update mail_outbox set attempts = ?, next_attempt_at = ?, last_error = ?, status = ? where id = ?`,
-          [attempts, new Date(now.getTime() + backoff(attempts)), String((error as Error).message ?? error).slice(0, 500), failed ? 'failed' : 'queued', row.id],
-          'run',
-          ctx,
-        );
+        await this.outbox.recordFailure(em, row.id, {
+          attempts,
+          retryAt: new Date(now.getTime() + backoff(attempts)),
+          error: String((error as Error).message ?? error).slice(0, 500),
+          failed,
+        });
         if (failed) result.failed++;
         else result.retried++;
         // One failure usually means the server is down: stop this worker until the next run.
         return false;
       }
-      await connection.execute(`update mail_outbox set status = 'sent', sent_at = ?, attempts = ? where id = ?`, [now, row.attempts + 1, row.id], 'run', ctx);
-      await connection.execute(
-        `insert into history_event (id, tenant_id, occurred_at, type, actor_id, subject_user_id, token_id, token_label, details)
-         select gen_random_uuid(), n.tenant_id, ?, 'token.expiry_notice_sent', null, n.owner_id, n.token_id, t.label,
-                jsonb_build_object('kind', n.kind, 'expiresAt', t.expires_at)
-           from token_notice n join access_token t on t.id = n.token_id
-          where n.outbox_id = ? and t.revoked_at is null`,
-        [now, row.id],
-        'run',
-        ctx,
-      );
+      await this.outbox.markSent(em, row.id, row.attempts + 1, now);
       result.sent++;
       return true;
     });

@@ -1,5 +1,5 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { OutboxRepository } from '../mail/outbox.repository.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -49,15 +49,23 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(em: EntityManager) {
+  constructor(outboxRows: OutboxRepository) {
     collectDefaultMetrics({ register: this.registry });
-    const outbox = (status: string) => async function (this: Gauge) {
-      const [row] = await em
-        .getConnection()
-        .execute<{ n: number }[]>(`select count(*)::int as n from mail_outbox where status = ?`, [status]);
-      this.set(row.n);
-    };
-    new Gauge({ name: 'feedpass_outbox_queued', help: 'Emails waiting in the outbox', registers: [this.registry], collect: outbox('queued') });
-    new Gauge({ name: 'feedpass_outbox_failed', help: 'Emails parked after repeated failures', registers: [this.registry], collect: outbox('failed') });
+    const outbox = (status: 'queued' | 'failed') =>
+      async function (this: Gauge) {
+        this.set(await outboxRows.count(status));
+      };
+    new Gauge({
+      name: 'feedpass_outbox_queued',
+      help: 'Emails waiting in the outbox',
+      registers: [this.registry],
+      collect: outbox('queued'),
+    });
+    new Gauge({
+      name: 'feedpass_outbox_failed',
+      help: 'Emails parked after repeated failures',
+      registers: [this.registry],
+      collect: outbox('failed'),
+    });
   }
 }

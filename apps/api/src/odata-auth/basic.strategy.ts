@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { BasicStrategy } from 'passport-http';
-import type { ODataPrincipal } from './odata-principal.js';
+import type { Caller } from '../auth/caller.js';
 import { TokenAuthenticator } from './token-authenticator.js';
 
 /** passport-http's Basic scheme: the username, and an access token as the password. */
@@ -13,7 +13,7 @@ export class TokenBasicStrategy extends PassportStrategy(BasicStrategy, 'basic')
   }
 
   /** Returning false makes passport fail the request (401). */
-  async validate(req: Request, username: string, token: string): Promise<ODataPrincipal | false> {
+  async validate(req: Request, username: string, token: string): Promise<Caller | false> {
     return (await this.authenticator.authenticate(username, token, req.ip ?? 'unknown')) ?? false;
   }
 }

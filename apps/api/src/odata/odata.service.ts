@@ -71,7 +71,7 @@ export class ODataService {
 
   async handle(req: Request, res: Response): Promise<void> {
     const request = negotiate(req);
-    const feed = await this.feeds.open(request.key, req.odataPrincipal!);
+    const feed = await this.feeds.open(request.key, req.caller!);
     const path = parseResourcePath(request.segments, feed.sets);
     if (path.kind === 'service') return this.serviceDocument(feed, request, res);
     if (path.kind === 'metadata')

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiTags } from '@nestjs/swagger';
 import type { Policy, PolicyUpdateResult } from '@feedpass/contracts';
-import type { AuthContext } from '../auth/auth-context.js';
+import type { Caller } from '../auth/caller.js';
 import { Auth, Authenticated } from '../auth/authenticated.decorator.js';
 import { UpdatePolicyDto } from './dto/update-policy.dto.js';
 import { PolicyService } from './policy.service.js';
@@ -13,14 +13,14 @@ export class PolicyController {
 
   @Get('policy')
   @Authenticated()
-  get(@Auth() auth: AuthContext): Promise<Policy> {
+  get(@Auth() auth: Caller): Promise<Policy> {
     return this.policy.get(auth.tenantId);
   }
 
   @Put('admin/policy')
   @Authenticated({ admin: true })
   @ApiBadRequestResponse({ description: '`invalid_policy`' })
-  update(@Auth() auth: AuthContext, @Body() dto: UpdatePolicyDto): Promise<PolicyUpdateResult> {
-    return this.policy.update({ tenantId: auth.tenantId, userId: auth.userId }, dto);
+  update(@Auth() auth: Caller, @Body() dto: UpdatePolicyDto): Promise<PolicyUpdateResult> {
+    return this.policy.update(auth, dto.rules(), dto.applyToExisting === true);
   }
 }

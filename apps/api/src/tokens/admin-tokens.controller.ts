@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { InventoryPage } from '@feedpass/contracts';
-import type { AuthContext } from '../auth/auth-context.js';
+import type { Caller } from '../auth/caller.js';
 import { Auth, Authenticated } from '../auth/authenticated.decorator.js';
 import { InventoryQueryDto } from './dto/inventory-query.dto.js';
 import { TokenInventoryService } from './token-inventory.service.js';
@@ -13,7 +13,7 @@ export class AdminTokensController {
   constructor(private readonly inventory: TokenInventoryService) {}
 
   @Get()
-  list(@Auth() auth: AuthContext, @Query() query: InventoryQueryDto): Promise<InventoryPage> {
+  list(@Auth() auth: Caller, @Query() query: InventoryQueryDto): Promise<InventoryPage> {
     return this.inventory.list(auth.tenantId, query);
   }
 }

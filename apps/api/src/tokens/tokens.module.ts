@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { PolicyModule } from '../policy/policy.module.js';
+import { AccessTokenRepository } from './access-token.repository.js';
 import { AdminTokensController } from './admin-tokens.controller.js';
 import { TokenInventoryService } from './token-inventory.service.js';
 import { TokensController } from './tokens.controller.js';
@@ -10,7 +11,7 @@ import { TokensService } from './tokens.service.js';
 @Module({
   imports: [AuthModule, HistoryModule, PolicyModule],
   controllers: [TokensController, AdminTokensController],
-  providers: [TokensService, TokenInventoryService],
-  exports: [TokensService],
+  providers: [TokensService, TokenInventoryService, AccessTokenRepository],
+  exports: [TokensService, AccessTokenRepository],
 })
 export class TokensModule {}

@@ -1,11 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { LockMode } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import {
   MAX_ACTIVE_TOKENS,
-  TOKEN_LABEL_MAX,
   type CreatedToken,
-  type CreateTokenRequest,
   type RevokeAllResult,
   type RotatedToken,
   type Token,
@@ -15,8 +12,6 @@ import {
   AccessToken,
   generateTokenValue,
   nextNoticeAt,
-  normalizeLabel,
-  parseIsoDateTime,
   resolveMintExpiry,
   resolveRotationExpiry,
   tokenDigest,
@@ -25,63 +20,40 @@ import {
 import { ApiException, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import type { AuthContext } from '../auth/auth-context.js';
+import type { Caller } from '../auth/caller.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { UserRepository } from '../users/user.repository.js';
+import { AccessTokenRepository } from './access-token.repository.js';
 import { toToken } from './token.mapper.js';
 
-/** Active = not revoked and not past its expiry, as SQL conditions for a given "now". */
-export const activeAt = (now: Date) => ({
-  revokedAt: null,
-  $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }],
-});
-
-function label(value: unknown): string {
-  const normalized = typeof value === 'string' ? normalizeLabel(value, TOKEN_LABEL_MAX) : null;
-  if (normalized === null) {
-    throw new ApiException(
-      400,
-      'invalid_label',
-      `label must be text of 1 to ${TOKEN_LABEL_MAX} characters (not only spaces)`,
-    );
-  }
-  return normalized;
-}
-
-function requestedExpiry(value: unknown): Date | null | undefined {
-  if (value === undefined || value === null) return value;
-  const date = typeof value === 'string' ? parseIsoDateTime(value) : null;
-  if (!date) {
-    throw new ApiException(
-      400,
-      'validation_failed',
-      'expiresAt must be an ISO-8601 date-time such as 2027-01-31T23:59:59Z, or null',
-    );
-  }
-  return date;
+/** A token to mint, as the validated request body gives it (label trimmed). */
+export interface NewToken {
+  label: string;
+  /** Undefined: the policy's default; null: no expiry. */
+  expiresAt?: Date | null;
 }
 
 /**
- * A user's own tokens (SPEC.md section 2). Every query is scoped to the caller as owner
- * and to their tenant: someone else's token is simply not found (404).
+ * A user's own tokens: at most MAX_ACTIVE_TOKENS active at once, each with a label and an
+ * expiry under the tenant's policy. Every query is scoped to the caller as owner and to
+ * their tenant: someone else's token is simply not found (404).
  */
 @Injectable()
 export class TokensService {
   constructor(
     private readonly em: EntityManager,
+    private readonly tokens: AccessTokenRepository,
+    private readonly users: UserRepository,
     private readonly policy: PolicyService,
     private readonly history: HistoryRecorder,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
   ) {}
 
-  async list(auth: AuthContext): Promise<TokenList> {
+  async list(auth: Caller): Promise<TokenList> {
     const now = this.clock.now();
-    const tokens = await this.em.find(
-      AccessToken,
-      { owner: auth.userId, tenant: auth.tenantId },
-      { orderBy: { createdAt: 'desc', id: 'desc' } },
-    );
+    const tokens = await this.tokens.listOwned(auth.tenantId, auth.userId);
     const items = tokens.map((t) => toToken(t, now));
     return {
       items,
@@ -90,18 +62,16 @@ export class TokensService {
     };
   }
 
-  async create(auth: AuthContext, input: CreateTokenRequest): Promise<CreatedToken> {
-    const tokenLabel = label(input.label);
-    const requested = requestedExpiry(input.expiresAt);
+  async create(auth: Caller, input: NewToken): Promise<CreatedToken> {
     return this.em.transactional(async (em) => {
       await this.lockOwner(em, auth);
       const now = this.clock.now();
       const rules = await this.policy.rules(em, auth.tenantId);
-      const expiry = resolveMintExpiry(rules, requested, now);
+      const expiry = resolveMintExpiry(rules, input.expiresAt, now);
       if (!expiry.ok) throw new ApiException(400, expiry.code, expiry.message);
       await this.assertSlotFree(em, auth, now);
       return this.mint(em, auth, {
-        label: tokenLabel,
+        label: input.label,
         expiresAt: expiry.value,
         now,
         notifyDaysBefore: rules.notifyDaysBefore,
@@ -109,8 +79,8 @@ export class TokensService {
     });
   }
 
-  async updateLabel(auth: AuthContext, id: string, newLabel: unknown): Promise<Token> {
-    const tokenLabel = label(newLabel);
+  /** `tokenLabel`: validated and trimmed by the request body's DTO. */
+  async updateLabel(auth: Caller, id: string, tokenLabel: string): Promise<Token> {
     return this.em.transactional(async (em) => {
       const token = await this.findOwn(em, auth, id);
       if (token.label !== tokenLabel) {
@@ -129,7 +99,7 @@ export class TokensService {
   }
 
   /** Idempotent: revoking a token that is no longer active changes nothing. */
-  async revoke(auth: AuthContext, id: string): Promise<Token> {
+  async revoke(auth: Caller, id: string): Promise<Token> {
     return this.em.transactional(async (em) => {
       const token = await this.findOwn(em, auth, id);
       const now = this.clock.now();
@@ -139,17 +109,10 @@ export class TokensService {
   }
 
   /** One statement revokes them all; one history event per token. */
-  async revokeAll(auth: AuthContext): Promise<RevokeAllResult> {
+  async revokeAll(auth: Caller): Promise<RevokeAllResult> {
     return this.em.transactional(async (em) => {
       const now = this.clock.now();
-      const revoked = await em.getConnection().execute<{ id: string; label: string }[]>(
-        `update access_token set revoked_at = ?, revoke_reason = 'revoke_all', updated_at = ?, next_notice_at = null
-          where owner_id = ? and tenant_id = ? and revoked_at is null and (expires_at is null or expires_at > ?)
-          returning id, label`,
-        [now, now, auth.userId, auth.tenantId, now],
-        'all',
-        em.getTransactionContext(),
-      );
+      const revoked = await this.tokens.revokeAllActive(em, auth.tenantId, auth.userId, now);
       for (const token of revoked) {
         this.history.record(em, {
           tenantId: auth.tenantId,
@@ -170,7 +133,7 @@ export class TokensService {
    * token is revoked in the same transaction. Allowed at 5 active (the old one frees its
    * slot) and for an expired token (the link in an expiry notice leads here).
    */
-  async rotate(auth: AuthContext, id: string): Promise<RotatedToken> {
+  async rotate(auth: Caller, id: string): Promise<RotatedToken> {
     return this.em.transactional(async (em) => {
       await this.lockOwner(em, auth);
       const old = await this.findOwn(em, auth, id);
@@ -198,30 +161,15 @@ export class TokensService {
     });
   }
 
-  /**
-   * Serialises one user's mints and rotations: the 5-active limit is checked under a row
-   * lock on the owner. `FOR NO KEY UPDATE`, not `FOR UPDATE`: the history rows other token
-   * changes insert take a `FOR KEY SHARE` lock on the same user through their foreign keys,
-   * and a full update lock would deadlock with them.
-   */
-  private async lockOwner(em: EntityManager, auth: AuthContext): Promise<void> {
-    const rows = await em
-      .getConnection()
-      .execute<{ id: string }[]>(
-        'select id from app_user where id = ? and tenant_id = ? for no key update',
-        [auth.userId, auth.tenantId],
-        'all',
-        em.getTransactionContext(),
-      );
-    if (!rows.length) throw notFound('User');
+  /** Serialises one user's mints and rotations: the active limit is checked under it. */
+  private async lockOwner(em: EntityManager, auth: Caller): Promise<void> {
+    if (!(await this.users.lockForTokenChange(em, auth.tenantId, auth.userId))) {
+      throw notFound('User');
+    }
   }
 
-  private async assertSlotFree(em: EntityManager, auth: AuthContext, now: Date): Promise<void> {
-    const active = await em.count(AccessToken, {
-      owner: auth.userId,
-      tenant: auth.tenantId,
-      ...activeAt(now),
-    });
+  private async assertSlotFree(em: EntityManager, auth: Caller, now: Date): Promise<void> {
+    const active = await this.tokens.countActive(em, auth.tenantId, auth.userId, now);
     if (active >= MAX_ACTIVE_TOKENS) {
       throw new ApiException(
         409,
@@ -231,19 +179,15 @@ export class TokensService {
     }
   }
 
-  private async findOwn(em: EntityManager, auth: AuthContext, id: string): Promise<AccessToken> {
-    const token = await em.findOne(
-      AccessToken,
-      { id, owner: auth.userId, tenant: auth.tenantId },
-      { lockMode: LockMode.PESSIMISTIC_WRITE },
-    );
+  private async findOwn(em: EntityManager, auth: Caller, id: string): Promise<AccessToken> {
+    const token = await this.tokens.findOwnedForUpdate(em, auth.tenantId, auth.userId, id);
     if (!token) throw notFound('Token');
     return token;
   }
 
   private markRevoked(
     em: EntityManager,
-    auth: AuthContext,
+    auth: Caller,
     token: AccessToken,
     reason: 'user' | 'rotated',
     now: Date,
@@ -264,7 +208,7 @@ export class TokensService {
 
   private async mint(
     em: EntityManager,
-    auth: AuthContext,
+    auth: Caller,
     spec: {
       label: string;
       expiresAt: Date | null;

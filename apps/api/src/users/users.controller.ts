@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import type { UserList, UserSummary } from '@feedpass/contracts';
-import type { AuthContext } from '../auth/auth-context.js';
+import type { Caller } from '../auth/caller.js';
 import { Auth, Authenticated } from '../auth/authenticated.decorator.js';
 import { notFound } from '../common/api-exception.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
-import { actorOf, UsersService } from './users.service.js';
+import { UsersService } from './users.service.js';
 
 /** A malformed id cannot name a user of the caller's tenant: the same `404` as any other. */
 const UserId = new ParseUUIDPipe({ exceptionFactory: () => notFound('User') });
@@ -17,27 +17,27 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  list(@Auth() auth: AuthContext): Promise<UserList> {
-    return this.users.list(actorOf(auth));
+  list(@Auth() auth: Caller): Promise<UserList> {
+    return this.users.list(auth);
   }
 
   @Post()
   @ApiConflictResponse({ description: '`username_taken`' })
-  create(@Auth() auth: AuthContext, @Body() dto: CreateUserDto): Promise<UserSummary> {
-    return this.users.create(actorOf(auth), dto);
+  create(@Auth() auth: Caller, @Body() dto: CreateUserDto): Promise<UserSummary> {
+    return this.users.create(auth, dto);
   }
 
   @Post(':id/deactivate')
   @HttpCode(200)
   @ApiNotFoundResponse({ description: 'No such user in your tenant' })
-  deactivate(@Auth() auth: AuthContext, @Param('id', UserId) id: string): Promise<UserSummary> {
-    return this.users.deactivate(actorOf(auth), id);
+  deactivate(@Auth() auth: Caller, @Param('id', UserId) id: string): Promise<UserSummary> {
+    return this.users.deactivate(auth, id);
   }
 
   @Post(':id/reactivate')
   @HttpCode(200)
   @ApiNotFoundResponse({ description: 'No such user in your tenant' })
-  reactivate(@Auth() auth: AuthContext, @Param('id', UserId) id: string): Promise<UserSummary> {
-    return this.users.reactivate(actorOf(auth), id);
+  reactivate(@Auth() auth: Caller, @Param('id', UserId) id: string): Promise<UserSummary> {
+    return this.users.reactivate(auth, id);
   }
 }

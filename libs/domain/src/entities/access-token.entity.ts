@@ -5,7 +5,7 @@ import { Tenant } from './tenant.entity.js';
 import { User } from './user.entity.js';
 
 /**
- * A personal access token (SPEC.md section 2). Only the SHA-256 digest of the value is
+ * A personal access token: a user's credential for OData feeds. Only the SHA-256 digest of the value is
  * stored. Status is derived from `revokedAt` and `expiresAt` against "now" (see
  * rules/token-status.ts), so a token is expired the instant its time passes.
  */

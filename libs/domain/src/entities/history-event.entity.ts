@@ -4,14 +4,17 @@ import { Tenant } from './tenant.entity.js';
 import { User } from './user.entity.js';
 
 /**
- * One line of the append-only audit trail (SPEC.md section 4). Rows are only ever
+ * One line of the append-only audit trail (what changed tokens, users, the policy and data sources, and which notices went out). Rows are only ever
  * inserted; `actor` null means the system did it.
  */
 export const HistoryEvent = defineEntity({
   name: 'HistoryEvent',
   tableName: 'history_event',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     /** Insertion order: what "newest first" and the paging cursor follow. */
     seq: p.bigint('number').autoincrement(),
     tenant: () => p.manyToOne(Tenant),

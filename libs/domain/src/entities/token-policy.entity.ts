@@ -4,7 +4,7 @@ import { baseProperties } from './base.js';
 import { Tenant } from './tenant.entity.js';
 import { User } from './user.entity.js';
 
-/** A tenant's token expiry policy (SPEC.md section 3). No row means the default. */
+/** A tenant's token expiry policy (none, fixed or max lifetime; notice days). No row means the default. */
 export const TokenPolicy = defineEntity({
   name: 'TokenPolicy',
   tableName: 'token_policy',

@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 /**
  * Token values: `fpat_` + 30 random base62 characters (≈178.6 bits from the CSPRNG) + 6
  * base62 characters of the CRC32 of the random part. The checksum lets a malformed or
- * mistyped token be refused without touching the database (SPEC.md section 2).
+ * mistyped token be refused without touching the database.
  */
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const RANDOM_LENGTH = 30;

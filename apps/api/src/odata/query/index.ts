@@ -8,6 +8,6 @@ export {
   type FunctionName,
   type LiteralNode,
 } from './filter-parser.js';
-export { compileFilter, compileFilterAst } from './sql-compiler.js';
+export { compileFilter } from './sql-compiler.js';
 export { parseOrderBy, type OrderByItem } from './orderby.js';
 export { parseSelect } from './select.js';

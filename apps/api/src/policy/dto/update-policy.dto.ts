@@ -1,25 +1,57 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 import { POLICY_MODES, type PolicyMode, type UpdatePolicyRequest } from '@feedpass/contracts';
+import { validatePolicy, type PolicyRules } from '@feedpass/domain';
+import { Check } from '../../common/validation.js';
+
+const problem = (dto: object) => {
+  const checked = validatePolicy(dto as UpdatePolicyRequest);
+  return checked.ok ? null : checked;
+};
 
 /**
- * Only the field names are checked here (unknown fields are `400 validation_failed`);
- * the values are the domain's rule (`validatePolicy`), answered `400 invalid_policy`.
+ * A policy as an admin submits it. The fields depend on each other (the mode decides what
+ * lifetimeDays may be), so the whole body is checked by the domain's rule
+ * (`validatePolicy`), answered `400 invalid_policy` with its message.
  */
 export class UpdatePolicyDto implements UpdatePolicyRequest {
   @ApiProperty({ enum: POLICY_MODES })
-  @Allow()
+  @Check(
+    'isPolicy',
+    (_, dto) => !problem(dto),
+    'invalid_policy',
+    (args) => problem(args.object)?.message ?? '',
+  )
   mode: PolicyMode;
 
-  @ApiProperty({ type: Number, nullable: true, minimum: 1, maximum: 3650, description: 'null for mode none' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    maximum: 3650,
+    description: 'null for mode none',
+  })
   @Allow()
   lifetimeDays: number | null;
 
-  @ApiProperty({ type: [Number], example: [7, 1], description: '0–5 distinct whole days from 1 to 90' })
+  @ApiProperty({
+    type: [Number],
+    example: [7, 1],
+    description: '0–5 distinct whole days from 1 to 90',
+  })
   @Allow()
   notifyDaysBefore: number[];
 
-  @ApiPropertyOptional({ description: 'fixed/max only: shorten active tokens that outlive the new limit' })
+  @ApiPropertyOptional({
+    description: 'fixed/max only: shorten active tokens that outlive the new limit',
+  })
   @Allow()
   applyToExisting?: boolean;
+
+  /** The rules, normalised (notice days largest first). Call only once validated. */
+  rules(): PolicyRules {
+    const checked = validatePolicy(this);
+    if (!checked.ok) throw new Error('UpdatePolicyDto.rules() before validation');
+    return checked.value;
+  }
 }

@@ -1,0 +1,175 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, type FilterQuery } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import type { TokenStatus } from '@feedpass/contracts';
+import {
+  AccessToken,
+  activeTokenSql,
+  activeTokenWhere,
+  expiredTokenWhere,
+  nextNoticeAtSql,
+  revokedTokenWhere,
+} from '@feedpass/domain';
+import { execute, executeNamed } from '../database/sql.js';
+
+/** What the OData Basic check needs about a token and its owner, in one row. */
+export interface TokenForBasicRow {
+  id: string;
+  label: string;
+  tenant_id: string;
+  owner_id: string;
+  expires_at: Date | string | null;
+  revoked_at: Date | string | null;
+  last_used_at: Date | string | null;
+  username: string;
+  role: string;
+  user_status: string;
+}
+
+export interface InventoryFilter {
+  tenantId: string;
+  ownerId?: string;
+  status?: TokenStatus;
+  expiresBefore?: Date;
+  /** Keyset position: rows strictly after it in (createdAt, id) descending order. */
+  after?: { createdAt: Date; id: string };
+}
+
+export interface ShortenedRow {
+  id: string;
+  label: string;
+  owner_id: string;
+  old_expires_at: Date | null;
+}
+
+const STATUS_WHERE: Record<TokenStatus, (now: Date) => FilterQuery<AccessToken>> = {
+  active: activeTokenWhere,
+  expired: expiredTokenWhere,
+  revoked: revokedTokenWhere,
+};
+
+/** Access tokens. Every method scoped to a tenant takes it explicitly. */
+@Injectable()
+export class AccessTokenRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  listOwned(tenantId: string, ownerId: string): Promise<AccessToken[]> {
+    return this.em.find(
+      AccessToken,
+      { owner: ownerId, tenant: tenantId },
+      { orderBy: { createdAt: 'desc', id: 'desc' } },
+    );
+  }
+
+  countActive(em: EntityManager, tenantId: string, ownerId: string, now: Date): Promise<number> {
+    return em.count(AccessToken, { owner: ownerId, tenant: tenantId, ...activeTokenWhere(now) });
+  }
+
+  /** One of the owner's tokens, row-locked for the caller's transaction. */
+  findOwnedForUpdate(
+    em: EntityManager,
+    tenantId: string,
+    ownerId: string,
+    id: string,
+  ): Promise<AccessToken | null> {
+    return em.findOne(
+      AccessToken,
+      { id, owner: ownerId, tenant: tenantId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+  }
+
+  /** One statement revokes every active token of the owner; returns what it revoked. */
+  revokeAllActive(
+    em: EntityManager,
+    tenantId: string,
+    ownerId: string,
+    now: Date,
+  ): Promise<{ id: string; label: string }[]> {
+    return execute<{ id: string; label: string }>(
+      em,
+      `update access_token set revoked_at = ?, revoke_reason = 'revoke_all', updated_at = ?, next_notice_at = null
+        where owner_id = ? and tenant_id = ? and ${activeTokenSql('?')}
+        returning id, label`,
+      [now, now, ownerId, tenantId, now],
+    );
+  }
+
+  /** The tenant's tokens with their owners, newest first, `limit` of them. */
+  inventory(filter: InventoryFilter, now: Date, limit: number): Promise<AccessToken[]> {
+    const where: FilterQuery<AccessToken>[] = [{ tenant: filter.tenantId }];
+    if (filter.ownerId) where.push({ owner: filter.ownerId });
+    if (filter.status) where.push(STATUS_WHERE[filter.status](now));
+    if (filter.expiresBefore) where.push({ expiresAt: { $lt: filter.expiresBefore } });
+    if (filter.after) {
+      const { createdAt, id } = filter.after;
+      where.push({ $or: [{ createdAt: { $lt: createdAt } }, { createdAt, id: { $lt: id } }] });
+    }
+    return this.em.find(
+      AccessToken,
+      { $and: where },
+      { populate: ['owner'], orderBy: { createdAt: 'desc', id: 'desc' }, limit },
+    );
+  }
+
+  /**
+   * The OData hot path: one statement, no entity loading. The token by the digest of its
+   * value, with what is needed to check its owner.
+   */
+  async findForBasic(digest: string): Promise<TokenForBasicRow | undefined> {
+    const [row] = await this.em.getConnection().execute<TokenForBasicRow[]>(
+      `select t.id, t.label, t.tenant_id, t.owner_id, t.expires_at, t.revoked_at, t.last_used_at,
+              u.username, u.role, u.status as user_status
+         from access_token t join app_user u on u.id = t.owner_id
+        where t.digest = ?`,
+      [digest],
+    );
+    return row;
+  }
+
+  /** Records a use unless one at or after `notBefore` is recorded (racing instances: one write). */
+  async touchLastUsed(id: string, now: Date, notBefore: Date): Promise<void> {
+    await this.em
+      .getConnection()
+      .execute(
+        `update access_token set last_used_at = ? where id = ? and (last_used_at is null or last_used_at <= ?)`,
+        [now, id, notBefore],
+      );
+  }
+
+  /** One statement: every token of the tenant still active at `limit` now ends at it. */
+  shortenActive(
+    em: EntityManager,
+    tenantId: string,
+    limit: Date,
+    now: Date,
+  ): Promise<ShortenedRow[]> {
+    return execute<ShortenedRow>(
+      em,
+      `with due as (
+         select id, expires_at from access_token
+          where tenant_id = ? and ${activeTokenSql('?')}
+          for update
+       )
+       update access_token t set expires_at = ?, updated_at = ?
+         from due where t.id = due.id
+       returning t.id, t.label, t.owner_id, due.expires_at as old_expires_at`,
+      [tenantId, limit, limit, now],
+    );
+  }
+
+  /** Moves the next notice of every live token of the tenant after a policy change. */
+  async rescheduleNotices(
+    em: EntityManager,
+    tenantId: string,
+    notifyDaysBefore: number[],
+    now: Date,
+  ): Promise<void> {
+    await executeNamed(
+      em,
+      `update access_token t set next_notice_at = ${nextNoticeAtSql(':thresholds::jsonb', ':now')}
+        where t.tenant_id = :tenant and t.revoked_at is null and t.expired_at is null and t.expires_at is not null`,
+      { thresholds: JSON.stringify(notifyDaysBefore), now, tenant: tenantId },
+    );
+  }
+}
