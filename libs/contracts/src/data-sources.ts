@@ -34,6 +34,16 @@ export interface CatalogTable {
   columns: CatalogColumn[];
   /** OData property names of the key. */
   key: string[];
+  /** Foreign keys to other tables of the schema: the feed's relationships. */
+  foreignKeys: CatalogForeignKey[];
+}
+
+/** `columns` (OData names, in order) reference `referencedColumns` of `referencedTable`. */
+export interface CatalogForeignKey {
+  name: string;
+  columns: string[];
+  referencedTable: string;
+  referencedColumns: string[];
 }
 
 export interface Catalog {

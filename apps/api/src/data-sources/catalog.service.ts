@@ -33,7 +33,8 @@ export function pascalCase(name: string): string {
 const CACHE_MS = 30_000;
 
 /**
- * The tables and views of the source schema, their columns as Edm types and their keys.
+ * The tables and views of the source schema, their columns as Edm types, their keys and the
+ * foreign keys between them.
  * Columns of types OData cannot carry are left out. Cached briefly per process.
  */
 @Injectable()
@@ -49,7 +50,10 @@ export class CatalogService {
     const now = this.clock.now().getTime();
     if (this.cached && now - this.cached.at < CACHE_MS && now >= this.cached.at)
       return this.cached.catalog;
-    const rows = await this.source.columns();
+    const [rows, foreignKeys] = await Promise.all([
+      this.source.columns(),
+      this.source.foreignKeys(),
+    ]);
     const tables = new Map<string, CatalogTable>();
     for (const row of rows) {
       const type = EDM_BY_PG_TYPE[row.data_type];
@@ -62,6 +66,7 @@ export class CatalogService {
           entitySet: pascalCase(row.table_name),
           columns: [],
           key: [],
+          foreignKeys: [],
         };
         tables.set(row.table_name, table);
       }
@@ -78,6 +83,22 @@ export class CatalogService {
       // Views have no primary key; OData needs one: their first non-nullable column, else the first.
       if (!table.key.length)
         table.key = [(table.columns.find((c) => !c.nullable) ?? table.columns[0]).name];
+    }
+    for (const fk of foreignKeys) {
+      const from = tables.get(fk.table_name);
+      const to = tables.get(fk.referenced_table);
+      const name = (table: CatalogTable, column: string) =>
+        table.columns.find((c) => c.column === column)?.name;
+      const columns = from ? fk.columns.map((c) => name(from, c)) : [];
+      const referenced = to ? fk.referenced_columns.map((c) => name(to, c)) : [];
+      // A key over a column OData cannot carry is no relationship the feed can offer.
+      if (!from || !to || [...columns, ...referenced].some((c) => c === undefined)) continue;
+      from.foreignKeys.push({
+        name: fk.name,
+        columns: columns as string[],
+        referencedTable: fk.referenced_table,
+        referencedColumns: referenced as string[],
+      });
     }
     const catalog = { schema: this.source.schema, tables: [...tables.values()] };
     this.cached = { at: now, catalog };

@@ -10,7 +10,15 @@ export interface ColumnRow {
   is_key: boolean;
 }
 
-/** What the source schema holds, from information_schema on the read-only connection. */
+export interface ForeignKeyRow {
+  name: string;
+  table_name: string;
+  columns: string[];
+  referenced_table: string;
+  referenced_columns: string[];
+}
+
+/** What the source schema holds, from the system catalogs on the read-only connection. */
 @Injectable()
 export class SourceCatalogRepository {
   constructor(private readonly source: SourceDatabase) {}
@@ -34,6 +42,30 @@ export class SourceCatalogRepository {
          join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
         where c.table_schema = $1
         order by c.table_name, c.ordinal_position`,
+      [this.source.schema],
+    );
+    return rows;
+  }
+
+  /**
+   * The foreign keys between tables of the schema (not to other schemas), their columns in
+   * constraint order, by constraint name.
+   */
+  async foreignKeys(): Promise<ForeignKeyRow[]> {
+    const { rows } = await this.source.pool.query<ForeignKeyRow>(
+      `select c.conname::text as name, src.relname::text as table_name, dst.relname::text as referenced_table,
+              array(select a.attname::text from unnest(c.conkey) with ordinality k(attnum, i)
+                      join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum
+                     order by k.i) as columns,
+              array(select a.attname::text from unnest(c.confkey) with ordinality k(attnum, i)
+                      join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.attnum
+                     order by k.i) as referenced_columns
+         from pg_constraint c
+         join pg_class src on src.oid = c.conrelid
+         join pg_class dst on dst.oid = c.confrelid
+         join pg_namespace n on n.oid = src.relnamespace
+        where c.contype = 'f' and n.nspname = $1 and dst.relnamespace = n.oid
+        order by c.conname`,
       [this.source.schema],
     );
     return rows;

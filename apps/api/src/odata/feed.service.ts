@@ -5,6 +5,7 @@ import { CatalogService } from '../data-sources/catalog.service.js';
 import { DataSourceRepository } from '../data-sources/data-source.repository.js';
 import { ODataException } from './odata-error.js';
 import type { EntitySetModel } from './query/edm.js';
+import { withRelationships, type RelationshipModel } from './relationships.js';
 
 /** One data source as a feed: its entity sets and where each one's rows live. */
 export interface Feed {
@@ -44,19 +45,40 @@ export class FeedService {
     const tables = source.tables.map((t) => byTable.get(t)).filter((t): t is CatalogTable => !!t);
     return {
       key,
-      sets: tables.map((t) => ({
-        name: t.entitySet,
-        key: t.key,
-        properties: t.columns.map((c) => ({
-          name: c.name,
-          column: c.column,
-          type: c.type,
-          nullable: c.nullable,
-        })),
-      })),
+      sets: modelOf(tables),
       source: new Map(
         tables.map((t) => [t.entitySet, { table: t.table, uniqueKey: t.kind === 'table' }]),
       ),
     };
   }
+}
+
+/**
+ * The entity sets of the published tables, related by their foreign keys. A foreign key to a
+ * table the data source does not publish adds nothing.
+ */
+export function modelOf(tables: CatalogTable[]): EntitySetModel[] {
+  const setOf = new Map(tables.map((t) => [t.table, t.entitySet]));
+  const sets = tables.map((t) => ({
+    name: t.entitySet,
+    key: t.key,
+    properties: t.columns.map((c) => ({
+      name: c.name,
+      column: c.column,
+      type: c.type,
+      nullable: c.nullable,
+    })),
+  }));
+  const relationships: RelationshipModel[] = tables.flatMap((t) =>
+    t.foreignKeys
+      .filter((fk) => setOf.has(fk.referencedTable))
+      .map((fk) => ({
+        name: fk.name,
+        from: t.entitySet,
+        fromProperties: fk.columns,
+        to: setOf.get(fk.referencedTable)!,
+        toProperties: fk.referencedColumns,
+      })),
+  );
+  return withRelationships(sets, relationships);
 }
