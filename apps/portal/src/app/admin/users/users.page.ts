@@ -1,10 +1,11 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { httpResource } from '@angular/common/http';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import type { UserSummary } from '@feedpass/contracts';
+import type { UserList, UserSummary } from '@feedpass/contracts';
 import { filter, switchMap } from 'rxjs';
 import { apiErrorMessage } from '../../core/api-error';
 import { AuthService } from '../../core/auth.service';
@@ -35,28 +36,12 @@ export class UsersPage {
     'createdAt',
     'actions',
   ];
-  protected readonly users = signal<UserSummary[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<string | null>(null);
-
-  constructor() {
-    this.load();
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.api.list().subscribe({
-      next: ({ items }) => {
-        this.users.set(items);
-        this.error.set(null);
-        this.loading.set(false);
-      },
-      error: (err: unknown) => {
-        this.error.set(apiErrorMessage(err));
-        this.loading.set(false);
-      },
-    });
-  }
+  private readonly list = httpResource<UserList>(() => '/api/admin/users');
+  protected readonly users = linkedSignal(() => (this.list.hasValue() ? this.list.value().items : []));
+  protected readonly loading = this.list.isLoading;
+  private readonly actionError = signal<string | null>(null);
+  protected readonly error = computed(() => this.actionError() ?? (this.list.error() ? apiErrorMessage(this.list.error()) : null));
+  private load() { this.list.reload(); }
 
   protected openCreate(): void {
     this.dialog
@@ -91,14 +76,14 @@ export class UsersPage {
       .subscribe({
         next: (updated) => {
           this.users.update((users) => users.map((u) => (u.id === updated.id ? updated : u)));
-          this.error.set(null);
+          this.actionError.set(null);
           this.snackBar.open(
             `${updated.username} is ${active ? 'active again' : 'deactivated'}.`,
             undefined,
             { duration: 4000 },
           );
         },
-        error: (err: unknown) => this.error.set(apiErrorMessage(err)),
+        error: (err: unknown) => this.actionError.set(apiErrorMessage(err)),
       });
   }
 }
