@@ -1,4 +1,12 @@
-import { computed, DestroyRef, effect, inject, signal, untracked, type Signal } from '@angular/core';
+import {
+  computed,
+  DestroyRef,
+  effect,
+  inject,
+  signal,
+  untracked,
+  type Signal,
+} from '@angular/core';
 import type { Observable, Subscription } from 'rxjs';
 import { apiErrorMessage } from '../core/api-error';
 

@@ -10,7 +10,11 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
   selector: 'fp-list-footer',
   imports: [MatButtonModule, MatProgressBarModule],
   template: `
-    <div class="fp-error" role="alert">@if (error(); as message) { {{ message }} }</div>
+    <div class="fp-error" role="alert">
+      @if (error(); as message) {
+        {{ message }}
+      }
+    </div>
     @if (loading()) {
       <mat-progress-bar mode="indeterminate" [attr.aria-label]="loadingLabel()" />
     }

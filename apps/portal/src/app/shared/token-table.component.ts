@@ -9,13 +9,7 @@ import { TzDatePipe } from './tz-date.pipe';
 
 /** The columns a token table can show. */
 export type TokenColumn =
-  | 'owner'
-  | 'label'
-  | 'createdAt'
-  | 'expiresAt'
-  | 'status'
-  | 'lastUsedAt'
-  | 'actions';
+  'owner' | 'label' | 'createdAt' | 'expiresAt' | 'status' | 'lastUsedAt' | 'actions';
 
 /** A token as the table shows it; the owner column needs `owner`. */
 export type TokenRow = Token & { owner?: UserRef };

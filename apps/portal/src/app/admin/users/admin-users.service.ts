@@ -20,16 +20,10 @@ export class AdminUsersService {
   }
 
   deactivate(id: string): Observable<UserSummary> {
-    return this.http.post<UserSummary>(
-      `${USERS}/${encodeURIComponent(id)}/deactivate`,
-      null,
-    );
+    return this.http.post<UserSummary>(`${USERS}/${encodeURIComponent(id)}/deactivate`, null);
   }
 
   reactivate(id: string): Observable<UserSummary> {
-    return this.http.post<UserSummary>(
-      `${USERS}/${encodeURIComponent(id)}/reactivate`,
-      null,
-    );
+    return this.http.post<UserSummary>(`${USERS}/${encodeURIComponent(id)}/reactivate`, null);
   }
 }

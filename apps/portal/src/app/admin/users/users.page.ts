@@ -1,15 +1,16 @@
-import { httpResource } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import type { UserList, UserSummary } from '@feedpass/contracts';
+import type { UserSummary } from '@feedpass/contracts';
 import { filter, switchMap } from 'rxjs';
 import { apiErrorMessage } from '../../core/api-error';
 import { AuthService } from '../../core/auth.service';
-import { ConfirmDialogComponent, ConfirmDialogData } from '../../shared/confirm-dialog.component';
+import type { ConfirmDialogData } from '../../shared/confirm-dialog.component';
+import { ConfirmService } from '../../shared/confirm.service';
+import { lastValue, loadErrorMessage } from '../../shared/resource-state';
 import { TzDatePipe } from '../../shared/tz-date.pipe';
 import { AdminUsersService } from './admin-users.service';
 import { CreateUserDialogComponent } from './create-user-dialog.component';
@@ -25,6 +26,7 @@ export class UsersPage {
   private readonly api = inject(AdminUsersService);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
+  private readonly confirm = inject(ConfirmService);
 
   protected readonly me = inject(AuthService).user;
   protected readonly columns = [
@@ -36,12 +38,14 @@ export class UsersPage {
     'createdAt',
     'actions',
   ];
-  private readonly list = httpResource<UserList>(() => '/api/admin/users');
-  protected readonly users = linkedSignal(() => (this.list.hasValue() ? this.list.value().items : []));
+  private readonly list = this.api.listResource();
+  private readonly shown = lastValue(this.list);
+  protected readonly users = computed(() => this.shown()?.items ?? []);
   protected readonly loading = this.list.isLoading;
+  /** What the last action ran into, until the next one succeeds or the list loads again. */
   private readonly actionError = signal<string | null>(null);
-  protected readonly error = computed(() => this.actionError() ?? (this.list.error() ? apiErrorMessage(this.list.error()) : null));
-  private load() { this.list.reload(); }
+  private readonly loadError = loadErrorMessage(this.list);
+  protected readonly error = computed(() => this.actionError() ?? this.loadError());
 
   protected openCreate(): void {
     this.dialog
@@ -50,7 +54,8 @@ export class UsersPage {
       .pipe(filter((created): created is UserSummary => !!created))
       .subscribe((created) => {
         this.snackBar.open(`Created ${created.username}.`, undefined, { duration: 4000 });
-        this.load();
+        this.actionError.set(null);
+        this.list.reload();
       });
   }
 
@@ -66,16 +71,14 @@ export class UsersPage {
           message: `${user.displayName} will no longer be able to sign in, and none of their tokens will work until they are reactivated.`,
           confirm: 'Deactivate',
         };
-    this.dialog
-      .open<ConfirmDialogComponent, ConfirmDialogData, boolean>(ConfirmDialogComponent, { data })
-      .afterClosed()
-      .pipe(
-        filter(Boolean),
-        switchMap(() => (active ? this.api.reactivate(user.id) : this.api.deactivate(user.id))),
-      )
+    this.confirm
+      .ask(data)
+      .pipe(switchMap(() => (active ? this.api.reactivate(user.id) : this.api.deactivate(user.id))))
       .subscribe({
         next: (updated) => {
-          this.users.update((users) => users.map((u) => (u.id === updated.id ? updated : u)));
+          this.list.update(
+            (list) => list && { items: list.items.map((u) => (u.id === updated.id ? updated : u)) },
+          );
           this.actionError.set(null);
           this.snackBar.open(
             `${updated.username} is ${active ? 'active again' : 'deactivated'}.`,
