@@ -9,12 +9,11 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { DataSource } from '@feedpass/contracts';
 import { filter, switchMap } from 'rxjs';
-import { apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
 import type { ConfirmDialogData } from '../shared/confirm-dialog.component';
 import { ConfirmService } from '../shared/confirm.service';
 import { IconComponent } from '../shared/icon.component';
-import { lastValue, loadErrorMessage } from '../shared/resource-state';
+import { errorLine, lastValue } from '../shared/resource-state';
 import { TzDatePipe } from '../shared/tz-date.pipe';
 import { ConnectPowerBiComponent } from './connect-power-bi.component';
 import { CreateDataSourceDialogComponent } from './create-data-source-dialog.component';
@@ -51,10 +50,9 @@ export class DataSourcesPage {
   private readonly shown = lastValue(this.list);
   protected readonly sources = computed(() => this.shown()?.items ?? []);
   protected readonly loading = this.list.isLoading;
-  /** What the last action ran into, until the next one succeeds. */
-  private readonly actionError = signal<string | null>(null);
-  private readonly loadError = loadErrorMessage(this.list);
-  protected readonly error = computed(() => this.actionError() ?? this.loadError());
+  /** What the last action ran into, else why the list failed to load. */
+  private readonly errors = errorLine(this.list);
+  protected readonly error = this.errors.message;
   /** The data source the "Connect Power BI" guide is about. */
   protected readonly guideSourceId = signal<string | null>(null);
   protected readonly empty = computed(
@@ -84,7 +82,7 @@ export class DataSourcesPage {
       .subscribe((created) => {
         this.update((sources) => [created, ...sources]);
         this.guideSourceId.set(created.id);
-        this.actionError.set(null);
+        this.errors.set(null);
         this.snackBar.open(`Created ${created.name}.`, undefined, { duration: 4000 });
       });
   }
@@ -129,10 +127,10 @@ export class DataSourcesPage {
       .subscribe({
         next: () => {
           this.update((sources) => sources.filter((s) => s.id !== source.id));
-          this.actionError.set(null);
+          this.errors.set(null);
           this.snackBar.open(`Deleted ${source.name}.`, undefined, { duration: 4000 });
         },
-        error: (err: unknown) => this.actionError.set(apiErrorMessage(err)),
+        error: (err: unknown) => this.errors.fail(err),
       });
   }
 

@@ -83,8 +83,9 @@ export class HistoryEventsPage {
   });
   protected readonly downloading = signal(false);
   private readonly userSelect = viewChild(UserSelectComponent);
+  /** The page's errors besides the list's own. */
   protected readonly error = computed(
-    () => this.downloadError() ?? this.events.error() ?? this.userSelect()?.loadError() ?? null,
+    () => this.downloadError() ?? this.userSelect()?.loadError() ?? null,
   );
 
   constructor() {

@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
+import type { CursorPaging } from './cursor-paging';
 
 /**
- * What goes under a list: the error of its last load, a progress bar while it loads, a line
+ * What goes under a paged list: the error of its last load (or the page's own `error`), a progress bar while it loads, a line
  * when it has no rows, and "Load more" while the API has another page.
  */
 @Component({
@@ -11,19 +12,24 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
   imports: [MatButtonModule, MatProgressBarModule],
   template: `
     <div class="fp-error" role="alert">
-      @if (error(); as message) {
+      @if (message(); as message) {
         {{ message }}
       }
     </div>
-    @if (loading()) {
+    @if (list().loading()) {
       <mat-progress-bar mode="indeterminate" [attr.aria-label]="loadingLabel()" />
     }
-    @if (count() === 0) {
-      <p class="empty">{{ loaded() ? emptyText() : 'Loading…' }}</p>
+    @if (list().items().length === 0) {
+      <p class="empty">{{ list().loaded() ? emptyText() : 'Loading…' }}</p>
     }
-    @if (hasMore()) {
+    @if (list().hasMore()) {
       <div class="more">
-        <button mat-stroked-button type="button" [disabled]="loading()" (click)="more.emit()">
+        <button
+          mat-stroked-button
+          type="button"
+          [disabled]="list().loading()"
+          (click)="list().more()"
+        >
           Load more
         </button>
       </div>
@@ -47,16 +53,13 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class ListFooterComponent {
+  readonly list = input.required<CursorPaging<unknown>>();
+  /** An error of the page's own (a failed download, say), shown before the list's. */
   readonly error = input<string | null>(null);
-  readonly loading = input(false);
   /** The progress bar's accessible name, e.g. "Loading tokens". */
   readonly loadingLabel = input.required<string>();
-  /** Whether the list has loaded once: until then an empty list says "Loading…". */
-  readonly loaded = input(false);
-  /** How many rows the list shows. */
-  readonly count = input.required<number>();
   /** What an empty list says once loaded, e.g. "No tokens match these filters." */
   readonly emptyText = input.required<string>();
-  readonly hasMore = input(false);
-  readonly more = output<void>();
+
+  protected readonly message = computed(() => this.error() ?? this.list().error());
 }

@@ -1,4 +1,4 @@
-import { computed, linkedSignal, type Resource, type Signal } from '@angular/core';
+import { computed, linkedSignal, signal, type Resource, type Signal } from '@angular/core';
 import { apiErrorMessage } from '../core/api-error';
 
 /**
@@ -18,4 +18,23 @@ export function loadErrorMessage(resource: Resource<unknown>): Signal<string | n
     const error = resource.error();
     return error ? apiErrorMessage(error) : null;
   });
+}
+
+/** A page's error line: what its last action ran into, else why its resource failed to load. */
+export interface ErrorLine {
+  readonly message: Signal<string | null>;
+  /** Shows an action's own words, or clears them with `null`. */
+  set(message: string | null): void;
+  /** Shows the message for a failed API call. */
+  fail(err: unknown): void;
+}
+
+export function errorLine(resource: Resource<unknown>): ErrorLine {
+  const action = signal<string | null>(null);
+  const load = loadErrorMessage(resource);
+  return {
+    message: computed(() => action() ?? load()),
+    set: (message) => action.set(message),
+    fail: (err) => action.set(apiErrorMessage(err)),
+  };
 }

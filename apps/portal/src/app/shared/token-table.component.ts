@@ -3,7 +3,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { Token, UserRef } from '@feedpass/contracts';
-import { IconComponent } from './icon.component';
+import { IconComponent, type IconName } from './icon.component';
 import { tokenStatusLabel } from './token-status';
 import { TzDatePipe } from './tz-date.pipe';
 
@@ -13,6 +13,15 @@ export type TokenColumn =
 
 /** A token as the table shows it; the owner column needs `owner`. */
 export type TokenRow = Token & { owner?: UserRef };
+
+interface TokenAction {
+  icon: IconName;
+  /** The tooltip; with the token's label after `ariaPrefix`, the accessible name. */
+  name: string;
+  ariaPrefix: string;
+  offered: (token: Token) => boolean;
+  run: (token: Token) => void;
+}
 
 /**
  * Token metadata (never a value) in a Material table, dates in the given time zone. The
@@ -41,6 +50,30 @@ export class TokenTableComponent {
   readonly revoke = output<Token>();
 
   protected readonly statusLabel = tokenStatusLabel;
+  /** Edit and revoke need a working token; an expired one can still be rotated. */
+  protected readonly actions: readonly TokenAction[] = [
+    {
+      icon: 'edit',
+      name: 'Edit label',
+      ariaPrefix: 'Edit label of ',
+      offered: (t) => t.status === 'active',
+      run: (t) => this.editLabel.emit(t),
+    },
+    {
+      icon: 'rotate',
+      name: 'Rotate',
+      ariaPrefix: 'Rotate ',
+      offered: (t) => t.status !== 'revoked',
+      run: (t) => this.rotate.emit(t),
+    },
+    {
+      icon: 'revoke',
+      name: 'Revoke',
+      ariaPrefix: 'Revoke ',
+      offered: (t) => t.status === 'active',
+      run: (t) => this.revoke.emit(t),
+    },
+  ];
   /** Keeps rows (and the focus in them) across reloads of the list. */
   protected readonly trackById = (_index: number, token: TokenRow) => token.id;
 }

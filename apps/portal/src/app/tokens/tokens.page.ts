@@ -5,7 +5,6 @@ import {
   effect,
   inject,
   input,
-  signal,
   untracked,
 } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
@@ -15,11 +14,10 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { ActivatedRoute, Router } from '@angular/router';
 import { MAX_ACTIVE_TOKENS, type CreatedToken, type Token } from '@feedpass/contracts';
 import { filter, switchMap } from 'rxjs';
-import { apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
 import type { ConfirmDialogData } from '../shared/confirm-dialog.component';
 import { ConfirmService } from '../shared/confirm.service';
-import { lastValue, loadErrorMessage } from '../shared/resource-state';
+import { errorLine, lastValue } from '../shared/resource-state';
 import { TokenColumn, TokenTableComponent } from '../shared/token-table.component';
 import { CreateTokenDialogComponent } from './create-token-dialog.component';
 import { EditLabelDialogComponent } from './edit-label-dialog.component';
@@ -60,10 +58,9 @@ export class TokensPage {
   protected readonly maxActive = computed(() => this.shown()?.maxActive ?? MAX_ACTIVE_TOKENS);
   protected readonly loading = this.list.isLoading;
   protected readonly loaded = computed(() => this.shown() !== undefined);
-  /** What the last action (or the deep link) ran into; it outlives reloads of the list. */
-  private readonly actionError = signal<string | null>(null);
-  private readonly loadError = loadErrorMessage(this.list);
-  protected readonly error = computed(() => this.actionError() ?? this.loadError());
+  /** What the last action ran into, else why the list failed to load. */
+  private readonly errors = errorLine(this.list);
+  protected readonly error = this.errors.message;
   protected readonly atLimit = computed(() => this.activeCount() >= this.maxActive());
 
   private deepLinkHandled = false;
@@ -86,7 +83,7 @@ export class TokensPage {
       .afterClosed()
       .pipe(filter((created): created is CreatedToken => !!created))
       .subscribe(({ token, value }) => {
-        this.actionError.set(null);
+        this.errors.set(null);
         this.reveal({ token, value });
         this.load();
       });
@@ -122,12 +119,12 @@ export class TokensPage {
       .pipe(switchMap(() => this.api.rotate(token.id)))
       .subscribe({
         next: ({ token: replacement, value }) => {
-          this.actionError.set(null);
+          this.errors.set(null);
           this.reveal({ token: replacement, value });
           this.load();
         },
         error: (err: unknown) => {
-          this.actionError.set(apiErrorMessage(err));
+          this.errors.fail(err);
           this.load();
         },
       });
@@ -144,11 +141,11 @@ export class TokensPage {
       .pipe(switchMap(() => this.api.revoke(token.id)))
       .subscribe({
         next: (revoked) => {
-          this.actionError.set(null);
+          this.errors.set(null);
           this.snackBar.open(`Revoked ${revoked.label}.`, undefined, { duration: 4000 });
           this.load();
         },
-        error: (err: unknown) => this.actionError.set(apiErrorMessage(err)),
+        error: (err: unknown) => this.errors.fail(err),
       });
   }
 
@@ -164,7 +161,7 @@ export class TokensPage {
       .pipe(switchMap(() => this.api.revokeAll()))
       .subscribe({
         next: ({ revoked }) => {
-          this.actionError.set(null);
+          this.errors.set(null);
           this.snackBar.open(
             `Revoked ${revoked} ${revoked === 1 ? 'token' : 'tokens'}.`,
             undefined,
@@ -174,7 +171,7 @@ export class TokensPage {
           );
           this.load();
         },
-        error: (err: unknown) => this.actionError.set(apiErrorMessage(err)),
+        error: (err: unknown) => this.errors.fail(err),
       });
   }
 
@@ -205,9 +202,9 @@ export class TokensPage {
     });
     const token = items.find((t) => t.id === id);
     if (!token) {
-      this.actionError.set('The token from your link was not found among your tokens.');
+      this.errors.set('The token from your link was not found among your tokens.');
     } else if (token.status === 'revoked') {
-      this.actionError.set(
+      this.errors.set(
         `${token.label} is revoked (perhaps already rotated), so it cannot be rotated. ` +
           `Create a new token instead.`,
       );

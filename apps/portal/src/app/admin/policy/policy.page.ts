@@ -24,11 +24,10 @@ import {
   type UpdatePolicyRequest,
 } from '@feedpass/contracts';
 import { of, switchMap } from 'rxjs';
-import { apiErrorMessage } from '../../core/api-error';
 import { AuthService } from '../../core/auth.service';
 import { PolicyService } from '../../core/policy.service';
 import { ConfirmService } from '../../shared/confirm.service';
-import { loadErrorMessage } from '../../shared/resource-state';
+import { errorLine } from '../../shared/resource-state';
 import { TzDatePipe } from '../../shared/tz-date.pipe';
 import { NOTICE_DAYS_RULE, noticeDaysValidator, parseNoticeDays } from './notice-days';
 
@@ -101,9 +100,9 @@ export class ExpiryPolicyPage {
   protected readonly policy = computed(() => (this.saved.hasValue() ? this.saved.value() : null));
   protected readonly loading = this.saved.isLoading;
   protected readonly pending = signal(false);
-  private readonly saveError = signal<string | null>(null);
-  private readonly loadError = loadErrorMessage(this.saved);
-  protected readonly error = computed(() => this.saveError() ?? this.loadError());
+  /** What the last save ran into, else why the policy failed to load. */
+  private readonly errors = errorLine(this.saved);
+  protected readonly error = this.errors.message;
 
   constructor() {
     this.form.controls.mode.valueChanges.subscribe((mode) => this.enableForMode(mode));
@@ -136,7 +135,7 @@ export class ExpiryPolicyPage {
       .pipe(
         switchMap(() => {
           this.pending.set(true);
-          this.saveError.set(null);
+          this.errors.set(null);
           return this.api.update(request);
         }),
       )
@@ -152,7 +151,7 @@ export class ExpiryPolicyPage {
         },
         error: (err: unknown) => {
           this.pending.set(false);
-          this.saveError.set(apiErrorMessage(err));
+          this.errors.fail(err);
         },
       });
   }

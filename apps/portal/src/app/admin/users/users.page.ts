@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -6,11 +6,10 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import type { UserSummary } from '@feedpass/contracts';
 import { filter, switchMap } from 'rxjs';
-import { apiErrorMessage } from '../../core/api-error';
 import { AuthService } from '../../core/auth.service';
 import type { ConfirmDialogData } from '../../shared/confirm-dialog.component';
 import { ConfirmService } from '../../shared/confirm.service';
-import { lastValue, loadErrorMessage } from '../../shared/resource-state';
+import { errorLine, lastValue } from '../../shared/resource-state';
 import { TzDatePipe } from '../../shared/tz-date.pipe';
 import { AdminUsersService } from './admin-users.service';
 import { CreateUserDialogComponent } from './create-user-dialog.component';
@@ -42,10 +41,9 @@ export class UsersPage {
   private readonly shown = lastValue(this.list);
   protected readonly users = computed(() => this.shown()?.items ?? []);
   protected readonly loading = this.list.isLoading;
-  /** What the last action ran into, until the next one succeeds or the list loads again. */
-  private readonly actionError = signal<string | null>(null);
-  private readonly loadError = loadErrorMessage(this.list);
-  protected readonly error = computed(() => this.actionError() ?? this.loadError());
+  /** What the last action ran into, else why the list failed to load. */
+  private readonly errors = errorLine(this.list);
+  protected readonly error = this.errors.message;
 
   protected openCreate(): void {
     this.dialog
@@ -54,7 +52,7 @@ export class UsersPage {
       .pipe(filter((created): created is UserSummary => !!created))
       .subscribe((created) => {
         this.snackBar.open(`Created ${created.username}.`, undefined, { duration: 4000 });
-        this.actionError.set(null);
+        this.errors.set(null);
         this.list.reload();
       });
   }
@@ -79,14 +77,14 @@ export class UsersPage {
           this.list.update(
             (list) => list && { items: list.items.map((u) => (u.id === updated.id ? updated : u)) },
           );
-          this.actionError.set(null);
+          this.errors.set(null);
           this.snackBar.open(
             `${updated.username} is ${active ? 'active again' : 'deactivated'}.`,
             undefined,
             { duration: 4000 },
           );
         },
-        error: (err: unknown) => this.actionError.set(apiErrorMessage(err)),
+        error: (err: unknown) => this.errors.fail(err),
       });
   }
 }
