@@ -1,4 +1,4 @@
-import { HttpClient } from '@angular/common/http';
+import { HttpClient, httpResource, type HttpResourceRef } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type { Policy, PolicyUpdateResult, UpdatePolicyRequest } from '@feedpass/contracts';
 import { Observable } from 'rxjs';
@@ -10,6 +10,11 @@ export class PolicyService {
 
   get(): Observable<Policy> {
     return this.http.get<Policy>('/api/policy');
+  }
+
+  /** The policy, loaded while the calling component lives (call it in an injection context). */
+  getResource(): HttpResourceRef<Policy | undefined> {
+    return httpResource<Policy>(() => '/api/policy');
   }
 
   update(request: UpdatePolicyRequest): Observable<PolicyUpdateResult> {

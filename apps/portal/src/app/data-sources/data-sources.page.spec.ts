@@ -94,6 +94,7 @@ describe('DataSourcesPage', () => {
     fixture = TestBed.createComponent(DataSourcesPage);
     loader = TestbedHarnessEnvironment.loader(fixture);
     root = TestbedHarnessEnvironment.documentRootLoader(fixture);
+    TestBed.tick(); // the list loads in an effect
     http.expectOne({ method: 'GET', url: '/api/data-sources' }).flush({ items });
     http.expectOne('/api/data-sources/catalog').flush(CATALOG);
     await fixture.whenStable();
@@ -323,6 +324,7 @@ describe('DataSourcesPage', () => {
 
   it('shows the API’s message when the list cannot be loaded', async () => {
     fixture = TestBed.createComponent(DataSourcesPage);
+    TestBed.tick(); // the list loads in an effect
     http
       .expectOne('/api/data-sources')
       .flush(...apiError(503, 'unavailable', 'The database is not reachable.'));
@@ -335,6 +337,7 @@ describe('DataSourcesPage', () => {
   it('names the source tables until the catalog answers', async () => {
     fixture = TestBed.createComponent(DataSourcesPage);
     loader = TestbedHarnessEnvironment.loader(fixture);
+    TestBed.tick(); // the list loads in an effect
     http.expectOne('/api/data-sources').flush({ items: [OWNED] });
     http
       .expectOne('/api/data-sources/catalog')

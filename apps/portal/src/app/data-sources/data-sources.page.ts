@@ -9,10 +9,11 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { DataSource } from '@feedpass/contracts';
 import { filter, switchMap } from 'rxjs';
-import { apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
-import { ConfirmDialogComponent, ConfirmDialogData } from '../shared/confirm-dialog.component';
+import type { ConfirmDialogData } from '../shared/confirm-dialog.component';
+import { ConfirmService } from '../shared/confirm.service';
 import { IconComponent } from '../shared/icon.component';
+import { errorLine, lastValue } from '../shared/resource-state';
 import { TzDatePipe } from '../shared/tz-date.pipe';
 import { ConnectPowerBiComponent } from './connect-power-bi.component';
 import { CreateDataSourceDialogComponent } from './create-data-source-dialog.component';
@@ -41,12 +42,17 @@ export class DataSourcesPage {
   private readonly snackBar = inject(MatSnackBar);
   private readonly clipboard = inject(Clipboard);
   private readonly document = inject(DOCUMENT);
+  private readonly confirm = inject(ConfirmService);
 
   protected readonly me = inject(AuthService).user;
   protected readonly columns = ['name', 'tables', 'owner', 'createdAt', 'actions'];
-  protected readonly sources = signal<DataSource[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<string | null>(null);
+  private readonly list = this.api.listResource();
+  private readonly shown = lastValue(this.list);
+  protected readonly sources = computed(() => this.shown()?.items ?? []);
+  protected readonly loading = this.list.isLoading;
+  /** What the last action ran into, else why the list failed to load. */
+  private readonly errors = errorLine(this.list);
+  protected readonly error = this.errors.message;
   /** The data source the "Connect Power BI" guide is about. */
   protected readonly guideSourceId = signal<string | null>(null);
   protected readonly empty = computed(
@@ -56,7 +62,6 @@ export class DataSourcesPage {
   private readonly entitySets = signal<ReadonlyMap<string, string>>(new Map());
 
   constructor() {
-    this.load();
     this.api.catalog().subscribe({
       next: ({ tables }) => this.entitySets.set(new Map(tables.map((t) => [t.table, t.entitySet]))),
       // Only the names in the Tables column depend on it: the table names are shown instead.
@@ -69,30 +74,15 @@ export class DataSourcesPage {
     return source.tables.map((table) => names.get(table) ?? table).join(', ');
   }
 
-  protected load(): void {
-    this.loading.set(true);
-    this.api.list().subscribe({
-      next: ({ items }) => {
-        this.sources.set(items);
-        this.error.set(null);
-        this.loading.set(false);
-      },
-      error: (err: unknown) => {
-        this.error.set(apiErrorMessage(err));
-        this.loading.set(false);
-      },
-    });
-  }
-
   protected openCreate(): void {
     this.dialog
       .open(CreateDataSourceDialogComponent, { width: '640px', autoFocus: 'first-tabbable' })
       .afterClosed()
       .pipe(filter((created): created is DataSource => !!created))
       .subscribe((created) => {
-        this.sources.update((sources) => [created, ...sources]);
+        this.update((sources) => [created, ...sources]);
         this.guideSourceId.set(created.id);
-        this.error.set(null);
+        this.errors.set(null);
         this.snackBar.open(`Created ${created.name}.`, undefined, { duration: 4000 });
       });
   }
@@ -131,24 +121,25 @@ export class DataSourcesPage {
       message: `Its OData URL stops working at once, and Power BI reports that read it will fail to refresh.${shared} This cannot be undone.`,
       confirm: 'Delete',
     };
-    this.dialog
-      .open<ConfirmDialogComponent, ConfirmDialogData, boolean>(ConfirmDialogComponent, { data })
-      .afterClosed()
-      .pipe(
-        filter(Boolean),
-        switchMap(() => this.api.remove(source.id)),
-      )
+    this.confirm
+      .ask(data)
+      .pipe(switchMap(() => this.api.remove(source.id)))
       .subscribe({
         next: () => {
-          this.sources.update((sources) => sources.filter((s) => s.id !== source.id));
-          this.error.set(null);
+          this.update((sources) => sources.filter((s) => s.id !== source.id));
+          this.errors.set(null);
           this.snackBar.open(`Deleted ${source.name}.`, undefined, { duration: 4000 });
         },
-        error: (err: unknown) => this.error.set(apiErrorMessage(err)),
+        error: (err: unknown) => this.errors.fail(err),
       });
   }
 
   private replace(updated: DataSource): void {
-    this.sources.update((sources) => sources.map((s) => (s.id === updated.id ? updated : s)));
+    this.update((sources) => sources.map((s) => (s.id === updated.id ? updated : s)));
+  }
+
+  /** Changes the rows shown after an action, without asking the API again. */
+  private update(change: (sources: DataSource[]) => DataSource[]): void {
+    this.list.set({ items: change(this.sources()) });
   }
 }

@@ -1,4 +1,4 @@
-import { HttpClient } from '@angular/common/http';
+import { HttpClient, httpResource, type HttpResourceRef } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
   Catalog,
@@ -17,8 +17,9 @@ const id = (value: string) => encodeURIComponent(value);
 export class DataSourcesService {
   private readonly http = inject(HttpClient);
 
-  list(): Observable<DataSourceList> {
-    return this.http.get<DataSourceList>(BASE);
+  /** The data sources, loaded while the calling component lives (in an injection context). */
+  listResource(): HttpResourceRef<DataSourceList | undefined> {
+    return httpResource<DataSourceList>(() => BASE);
   }
 
   catalog(): Observable<Catalog> {

@@ -62,6 +62,8 @@ describe('HistoryEventsPage', () => {
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(HistoryEventsPage);
     loader = TestbedHarnessEnvironment.loader(fixture);
+    // The user select loads in an effect: run it.
+    TestBed.tick();
   }
 
   afterEach(() => http.verify());

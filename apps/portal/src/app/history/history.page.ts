@@ -5,6 +5,7 @@ import {
   DestroyRef,
   inject,
   signal,
+  viewChild,
 } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
@@ -13,21 +14,15 @@ import { provideNativeDateAdapter } from '@angular/material/core';
 import { MatDatepickerModule } from '@angular/material/datepicker';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatTableModule } from '@angular/material/table';
-import {
-  EVENT_TYPES,
-  type EventType,
-  type HistoryEvent,
-  type HistoryPage,
-  type UserSummary,
-} from '@feedpass/contracts';
-import { Observable, Subscription } from 'rxjs';
-import { AdminUsersService } from '../admin/users/admin-users.service';
+import { EVENT_TYPES, type EventType, type HistoryEvent } from '@feedpass/contracts';
 import { apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
+import { cursorPaging } from '../shared/cursor-paging';
+import { ListFooterComponent } from '../shared/list-footer.component';
 import { TzDatePipe } from '../shared/tz-date.pipe';
+import { UserSelectComponent } from '../shared/user-select.component';
 import { endOfDay, fromPickerDate, startOfDay } from '../shared/zoned-date';
 import { EVENT_WORDING, eventName, eventNote } from './event-wording';
 import { AdminHistoryFilter, HistoryService } from './history.service';
@@ -40,10 +35,11 @@ import { AdminHistoryFilter, HistoryService } from './history.service';
     MatDatepickerModule,
     MatFormFieldModule,
     MatInputModule,
-    MatProgressBarModule,
     MatSelectModule,
     MatTableModule,
     TzDatePipe,
+    ListFooterComponent,
+    UserSelectComponent,
   ],
   providers: [provideNativeDateAdapter()],
   templateUrl: './history.page.html',
@@ -72,65 +68,40 @@ export class HistoryEventsPage {
     from: [null as Date | null],
     to: [null as Date | null],
   });
-  protected readonly users = signal<UserSummary[]>([]);
-  protected readonly events = signal<HistoryEvent[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly loaded = signal(false);
+  /** Why the CSV download failed, until the list asks the API again. */
+  private readonly downloadError = signal<string | null>(null);
+  /** The filter of the list; a new value (even an equal one) asks the API again. */
+  private readonly query = signal<AdminHistoryFilter>(this.filter());
+  protected readonly events = cursorPaging({
+    query: this.query,
+    fetch: (filter, cursor) => {
+      this.downloadError.set(null);
+      return this.isAdmin()
+        ? this.api.tenant({ ...filter, cursor })
+        : this.api.own({ ...filter, cursor });
+    },
+  });
   protected readonly downloading = signal(false);
-  protected readonly error = signal<string | null>(null);
-
-  private request?: Subscription;
+  private readonly userSelect = viewChild(UserSelectComponent);
+  /** The page's errors besides the list's own. */
+  protected readonly error = computed(
+    () => this.downloadError() ?? this.userSelect()?.loadError() ?? null,
+  );
 
   constructor() {
-    if (this.isAdmin()) {
-      inject(AdminUsersService)
-        .list()
-        .subscribe({
-          next: ({ items }) => this.users.set(items),
-          error: (err: unknown) => this.error.set(apiErrorMessage(err)),
-        });
-    }
     // Dates apply on `dateChange` (picked, or typed and left), not at every keystroke.
     const { userId, type } = this.filters.controls;
     for (const control of [userId, type]) {
       control.valueChanges.pipe(takeUntilDestroyed(this.destroyRef)).subscribe(() => this.apply());
     }
-    this.load(false);
   }
 
   protected apply(): void {
-    if (this.filters.valid) this.load(false);
+    if (this.filters.valid) this.query.set(this.filter());
   }
 
   protected note(event: HistoryEvent): string {
     return eventNote(event, (iso) => this.tzDate.transform(iso, this.me()?.timeZone));
-  }
-
-  /** Loads the first page of the current filter, or with `more` the page after those shown. */
-  protected load(more: boolean): void {
-    const filter: AdminHistoryFilter = {
-      ...this.filter(),
-      cursor: more ? this.nextCursor() : null,
-    };
-    const page: Observable<HistoryPage> = this.isAdmin()
-      ? this.api.tenant(filter)
-      : this.api.own(filter);
-    this.request?.unsubscribe();
-    this.loading.set(true);
-    this.request = page.subscribe({
-      next: ({ items, nextCursor }) => {
-        this.events.update((events) => (more ? [...events, ...items] : items));
-        this.nextCursor.set(nextCursor);
-        this.error.set(null);
-        this.loading.set(false);
-        this.loaded.set(true);
-      },
-      error: (err: unknown) => {
-        this.error.set(apiErrorMessage(err));
-        this.loading.set(false);
-      },
-    });
   }
 
   protected download(): void {
@@ -147,7 +118,7 @@ export class HistoryEventsPage {
       },
       error: (err: unknown) => {
         this.downloading.set(false);
-        this.error.set(apiErrorMessage(err));
+        this.downloadError.set(apiErrorMessage(err));
       },
     });
   }

@@ -1,19 +1,24 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  untracked,
+} from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
-import { MatTableModule } from '@angular/material/table';
-import { MatTooltipModule } from '@angular/material/tooltip';
 import { ActivatedRoute, Router } from '@angular/router';
 import { MAX_ACTIVE_TOKENS, type CreatedToken, type Token } from '@feedpass/contracts';
 import { filter, switchMap } from 'rxjs';
-import { apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
-import { ConfirmDialogComponent, ConfirmDialogData } from '../shared/confirm-dialog.component';
-import { IconComponent } from '../shared/icon.component';
-import { tokenStatusLabel } from '../shared/token-status';
-import { TzDatePipe } from '../shared/tz-date.pipe';
+import type { ConfirmDialogData } from '../shared/confirm-dialog.component';
+import { ConfirmService } from '../shared/confirm.service';
+import { errorLine, lastValue } from '../shared/resource-state';
+import { TokenColumn, TokenTableComponent } from '../shared/token-table.component';
 import { CreateTokenDialogComponent } from './create-token-dialog.component';
 import { EditLabelDialogComponent } from './edit-label-dialog.component';
 import { RevealTokenData, RevealTokenDialogComponent } from './reveal-token-dialog.component';
@@ -21,14 +26,7 @@ import { TokensService } from './tokens.service';
 
 @Component({
   selector: 'fp-tokens-page',
-  imports: [
-    MatButtonModule,
-    MatTableModule,
-    MatProgressBarModule,
-    MatTooltipModule,
-    IconComponent,
-    TzDatePipe,
-  ],
+  imports: [MatButtonModule, MatProgressBarModule, TokenTableComponent],
   templateUrl: './tokens.page.html',
   styleUrl: './tokens.page.scss',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -36,6 +34,7 @@ import { TokensService } from './tokens.service';
 export class TokensPage {
   private readonly api = inject(TokensService);
   private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(ConfirmService);
   private readonly snackBar = inject(MatSnackBar);
   private readonly router = inject(Router);
   private readonly route = inject(ActivatedRoute);
@@ -44,8 +43,7 @@ export class TokensPage {
   readonly rotate = input<string>();
 
   protected readonly me = inject(AuthService).user;
-  protected readonly statusLabel = tokenStatusLabel;
-  protected readonly columns = [
+  protected readonly columns: TokenColumn[] = [
     'label',
     'createdAt',
     'expiresAt',
@@ -53,39 +51,29 @@ export class TokensPage {
     'lastUsedAt',
     'actions',
   ];
-  protected readonly tokens = signal<Token[]>([]);
-  protected readonly activeCount = signal(0);
-  protected readonly maxActive = signal(MAX_ACTIVE_TOKENS);
-  protected readonly loading = signal(true);
-  protected readonly loaded = signal(false);
-  protected readonly error = signal<string | null>(null);
+  private readonly list = this.api.listResource();
+  private readonly shown = lastValue(this.list);
+  protected readonly tokens = computed(() => this.shown()?.items ?? []);
+  protected readonly activeCount = computed(() => this.shown()?.activeCount ?? 0);
+  protected readonly maxActive = computed(() => this.shown()?.maxActive ?? MAX_ACTIVE_TOKENS);
+  protected readonly loading = this.list.isLoading;
+  protected readonly loaded = computed(() => this.shown() !== undefined);
+  /** What the last action ran into, else why the list failed to load. */
+  private readonly errors = errorLine(this.list);
+  protected readonly error = this.errors.message;
   protected readonly atLimit = computed(() => this.activeCount() >= this.maxActive());
 
   private deepLinkHandled = false;
 
-  /** Keeps rows (and the focus in them) across reloads of the list. */
-  protected readonly trackById = (_index: number, token: Token) => token.id;
-
   constructor() {
-    this.load();
+    effect(() => {
+      const items = this.list.hasValue() ? this.list.value().items : undefined;
+      if (items) untracked(() => this.openDeepLink(items));
+    });
   }
 
-  protected load(): void {
-    this.loading.set(true);
-    this.api.list().subscribe({
-      next: ({ items, activeCount, maxActive }) => {
-        this.tokens.set(items);
-        this.activeCount.set(activeCount);
-        this.maxActive.set(maxActive);
-        this.loading.set(false);
-        this.loaded.set(true);
-        this.openDeepLink(items);
-      },
-      error: (err: unknown) => {
-        this.error.set(apiErrorMessage(err));
-        this.loading.set(false);
-      },
-    });
+  private load(): void {
+    this.list.reload();
   }
 
   protected openCreate(): void {
@@ -95,7 +83,7 @@ export class TokensPage {
       .afterClosed()
       .pipe(filter((created): created is CreatedToken => !!created))
       .subscribe(({ token, value }) => {
-        this.error.set(null);
+        this.errors.set(null);
         this.reveal({ token, value });
         this.load();
       });
@@ -110,13 +98,16 @@ export class TokensPage {
       .afterClosed()
       .pipe(filter((updated): updated is Token => !!updated))
       .subscribe((updated) => {
-        this.tokens.update((tokens) => tokens.map((t) => (t.id === updated.id ? updated : t)));
+        this.list.update(
+          (list) =>
+            list && { ...list, items: list.items.map((t) => (t.id === updated.id ? updated : t)) },
+        );
         this.snackBar.open(`Renamed to ${updated.label}.`, undefined, { duration: 4000 });
       });
   }
 
   protected rotateToken(token: Token): void {
-    this.confirm({
+    this.ask({
       title: `Rotate ${token.label}?`,
       message:
         `feedpass creates a replacement token with the same label and a fresh expiry under the ` +
@@ -128,19 +119,19 @@ export class TokensPage {
       .pipe(switchMap(() => this.api.rotate(token.id)))
       .subscribe({
         next: ({ token: replacement, value }) => {
-          this.error.set(null);
+          this.errors.set(null);
           this.reveal({ token: replacement, value });
           this.load();
         },
         error: (err: unknown) => {
-          this.error.set(apiErrorMessage(err));
+          this.errors.fail(err);
           this.load();
         },
       });
   }
 
   protected revoke(token: Token): void {
-    this.confirm({
+    this.ask({
       title: `Revoke ${token.label}?`,
       message:
         `Anything that uses “${token.label}”, such as a Power BI refresh, stops working at once. ` +
@@ -150,17 +141,17 @@ export class TokensPage {
       .pipe(switchMap(() => this.api.revoke(token.id)))
       .subscribe({
         next: (revoked) => {
-          this.error.set(null);
+          this.errors.set(null);
           this.snackBar.open(`Revoked ${revoked.label}.`, undefined, { duration: 4000 });
           this.load();
         },
-        error: (err: unknown) => this.error.set(apiErrorMessage(err)),
+        error: (err: unknown) => this.errors.fail(err),
       });
   }
 
   protected revokeAll(): void {
     const n = this.activeCount();
-    this.confirm({
+    this.ask({
       title: 'Revoke all active tokens?',
       message:
         `All ${n} active ${n === 1 ? 'token stops' : 'tokens stop'} working at once, ` +
@@ -170,7 +161,7 @@ export class TokensPage {
       .pipe(switchMap(() => this.api.revokeAll()))
       .subscribe({
         next: ({ revoked }) => {
-          this.error.set(null);
+          this.errors.set(null);
           this.snackBar.open(
             `Revoked ${revoked} ${revoked === 1 ? 'token' : 'tokens'}.`,
             undefined,
@@ -180,18 +171,12 @@ export class TokensPage {
           );
           this.load();
         },
-        error: (err: unknown) => this.error.set(apiErrorMessage(err)),
+        error: (err: unknown) => this.errors.fail(err),
       });
   }
 
-  private confirm(data: ConfirmDialogData) {
-    return this.dialog
-      .open<ConfirmDialogComponent, ConfirmDialogData, boolean>(ConfirmDialogComponent, {
-        data,
-        width: '480px',
-      })
-      .afterClosed()
-      .pipe(filter(Boolean));
+  private ask(question: ConfirmDialogData) {
+    return this.confirm.ask(question, { width: '480px' });
   }
 
   /** The value goes into the dialog's data and nowhere else; closing the dialog drops it. */
@@ -217,9 +202,9 @@ export class TokensPage {
     });
     const token = items.find((t) => t.id === id);
     if (!token) {
-      this.error.set('The token from your link was not found among your tokens.');
+      this.errors.set('The token from your link was not found among your tokens.');
     } else if (token.status === 'revoked') {
-      this.error.set(
+      this.errors.set(
         `${token.label} is revoked (perhaps already rotated), so it cannot be rotated. ` +
           `Create a new token instead.`,
       );

@@ -1,4 +1,4 @@
-import { HttpClient } from '@angular/common/http';
+import { HttpClient, httpResource, type HttpResourceRef } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import type {
   CreatedToken,
@@ -18,8 +18,9 @@ import { Observable } from 'rxjs';
 export class TokensService {
   private readonly http = inject(HttpClient);
 
-  list(): Observable<TokenList> {
-    return this.http.get<TokenList>('/api/tokens');
+  /** The user's tokens, loaded while the calling component lives (in an injection context). */
+  listResource(): HttpResourceRef<TokenList | undefined> {
+    return httpResource<TokenList>(() => '/api/tokens');
   }
 
   create(request: CreateTokenRequest): Observable<CreatedToken> {

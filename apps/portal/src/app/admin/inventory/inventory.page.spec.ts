@@ -48,6 +48,8 @@ describe('TokenInventoryPage', () => {
     http = TestBed.inject(HttpTestingController);
     fixture = TestBed.createComponent(TokenInventoryPage);
     loader = TestbedHarnessEnvironment.loader(fixture);
+    // The lists load in effects: run them.
+    TestBed.tick();
     http.expectOne('/api/admin/users').flush({ items: [summary(ADMIN), summary(USER)] });
     http
       .expectOne((req) => req.url === '/api/admin/tokens' && req.params.keys().length === 0)

@@ -1,26 +1,18 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
-import { MatTableModule } from '@angular/material/table';
-import {
-  LIFETIME_DAYS_MAX,
-  TOKEN_STATUSES,
-  type InventoryToken,
-  type TokenStatus,
-  type UserSummary,
-} from '@feedpass/contracts';
-import { debounceTime, Subscription } from 'rxjs';
-import { apiErrorMessage } from '../../core/api-error';
+import { LIFETIME_DAYS_MAX, TOKEN_STATUSES, type TokenStatus } from '@feedpass/contracts';
+import { debounceTime } from 'rxjs';
 import { AuthService } from '../../core/auth.service';
-import { TOKEN_STATUS_LABELS, tokenStatusLabel } from '../../shared/token-status';
-import { TzDatePipe } from '../../shared/tz-date.pipe';
+import { cursorPaging } from '../../shared/cursor-paging';
+import { ListFooterComponent } from '../../shared/list-footer.component';
+import { TokenColumn, TokenTableComponent } from '../../shared/token-table.component';
+import { TOKEN_STATUS_LABELS } from '../../shared/token-status';
+import { UserSelectComponent } from '../../shared/user-select.component';
 import { daysFromNow } from '../../shared/zoned-date';
-import { AdminUsersService } from '../users/admin-users.service';
 import { FailedMailNoticeComponent } from './failed-mail-notice.component';
 import { InventoryFilter, InventoryService } from './inventory.service';
 
@@ -28,14 +20,13 @@ import { InventoryFilter, InventoryService } from './inventory.service';
   selector: 'fp-token-inventory-page',
   imports: [
     ReactiveFormsModule,
-    MatButtonModule,
     MatFormFieldModule,
     MatInputModule,
-    MatProgressBarModule,
     MatSelectModule,
-    MatTableModule,
-    TzDatePipe,
     FailedMailNoticeComponent,
+    ListFooterComponent,
+    TokenTableComponent,
+    UserSelectComponent,
   ],
   templateUrl: './inventory.page.html',
   styleUrl: './inventory.page.scss',
@@ -46,10 +37,16 @@ export class TokenInventoryPage {
 
   protected readonly me = inject(AuthService).user;
   protected readonly statusLabels = TOKEN_STATUS_LABELS;
-  protected readonly statusLabel = tokenStatusLabel;
   protected readonly statuses = TOKEN_STATUSES;
   protected readonly withinMax = LIFETIME_DAYS_MAX;
-  protected readonly columns = ['owner', 'label', 'createdAt', 'expiresAt', 'status', 'lastUsedAt'];
+  protected readonly columns: TokenColumn[] = [
+    'owner',
+    'label',
+    'createdAt',
+    'expiresAt',
+    'status',
+    'lastUsedAt',
+  ];
 
   protected readonly filters = inject(NonNullableFormBuilder).group({
     userId: [''],
@@ -59,22 +56,14 @@ export class TokenInventoryPage {
       [Validators.min(1), Validators.max(LIFETIME_DAYS_MAX), Validators.pattern(/^\d+$/)],
     ],
   });
-  protected readonly users = signal<UserSummary[]>([]);
-  protected readonly tokens = signal<InventoryToken[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(false);
-  protected readonly loaded = signal(false);
-  protected readonly error = signal<string | null>(null);
-
-  private request?: Subscription;
+  /** The filter of the list; a new value (even an equal one) asks the API again. */
+  private readonly query = signal<InventoryFilter>(this.filter());
+  protected readonly tokens = cursorPaging({
+    query: this.query,
+    fetch: (filter, cursor) => this.api.list({ ...filter, cursor }),
+  });
 
   constructor() {
-    inject(AdminUsersService)
-      .list()
-      .subscribe({
-        next: ({ items }) => this.users.set(items),
-        error: (err: unknown) => this.error.set(apiErrorMessage(err)),
-      });
     const { userId, status, expiringWithin } = this.filters.controls;
     const destroyRef = inject(DestroyRef);
     for (const select of [userId, status]) {
@@ -84,26 +73,6 @@ export class TokenInventoryPage {
     expiringWithin.valueChanges
       .pipe(debounceTime(300), takeUntilDestroyed(destroyRef))
       .subscribe(() => this.apply());
-    this.load(false);
-  }
-
-  protected load(more: boolean): void {
-    const filter: InventoryFilter = { ...this.filter(), cursor: more ? this.nextCursor() : null };
-    this.request?.unsubscribe();
-    this.loading.set(true);
-    this.request = this.api.list(filter).subscribe({
-      next: ({ items, nextCursor }) => {
-        this.tokens.update((tokens) => (more ? [...tokens, ...items] : items));
-        this.nextCursor.set(nextCursor);
-        this.error.set(null);
-        this.loading.set(false);
-        this.loaded.set(true);
-      },
-      error: (err: unknown) => {
-        this.error.set(apiErrorMessage(err));
-        this.loading.set(false);
-      },
-    });
   }
 
   private apply(): void {
@@ -115,7 +84,7 @@ export class TokenInventoryPage {
     } else if (status.disabled) {
       status.enable({ emitEvent: false });
     }
-    if (this.filters.valid || this.filters.disabled) this.load(false);
+    if (this.filters.valid || this.filters.disabled) this.query.set(this.filter());
   }
 
   private filter(): InventoryFilter {

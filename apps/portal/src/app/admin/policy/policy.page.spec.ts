@@ -53,6 +53,7 @@ describe('ExpiryPolicyPage', () => {
     fixture = TestBed.createComponent(ExpiryPolicyPage);
     loader = TestbedHarnessEnvironment.loader(fixture);
     root = TestbedHarnessEnvironment.documentRootLoader(fixture);
+    TestBed.tick(); // the policy loads in an effect
     http.expectOne('/api/policy').flush(policy);
     await fixture.whenStable();
   }

@@ -1,9 +1,16 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  signal,
+  untracked,
+} from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
-import { MatDialog } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -16,11 +23,11 @@ import {
   type PolicyMode,
   type UpdatePolicyRequest,
 } from '@feedpass/contracts';
-import { filter, of, switchMap } from 'rxjs';
-import { apiErrorMessage } from '../../core/api-error';
+import { of, switchMap } from 'rxjs';
 import { AuthService } from '../../core/auth.service';
 import { PolicyService } from '../../core/policy.service';
-import { ConfirmDialogComponent, ConfirmDialogData } from '../../shared/confirm-dialog.component';
+import { ConfirmService } from '../../shared/confirm.service';
+import { errorLine } from '../../shared/resource-state';
 import { TzDatePipe } from '../../shared/tz-date.pipe';
 import { NOTICE_DAYS_RULE, noticeDaysValidator, parseNoticeDays } from './notice-days';
 
@@ -61,7 +68,7 @@ const MODES: { value: PolicyMode; label: string; explanation: string }[] = [
 })
 export class ExpiryPolicyPage {
   private readonly api = inject(PolicyService);
-  private readonly dialog = inject(MatDialog);
+  private readonly confirm = inject(ConfirmService);
   private readonly snackBar = inject(MatSnackBar);
 
   protected readonly me = inject(AuthService).user;
@@ -88,22 +95,20 @@ export class ExpiryPolicyPage {
     initialValue: this.form.controls.mode.value,
   });
   protected readonly limited = computed(() => this.mode() !== 'none');
-  protected readonly policy = signal<Policy | null>(null);
-  protected readonly loading = signal(true);
+  /** The saved policy: as loaded, then as each save returns it. */
+  private readonly saved = this.api.getResource();
+  protected readonly policy = computed(() => (this.saved.hasValue() ? this.saved.value() : null));
+  protected readonly loading = this.saved.isLoading;
   protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  /** What the last save ran into, else why the policy failed to load. */
+  private readonly errors = errorLine(this.saved);
+  protected readonly error = this.errors.message;
 
   constructor() {
     this.form.controls.mode.valueChanges.subscribe((mode) => this.enableForMode(mode));
-    this.api.get().subscribe({
-      next: (policy) => {
-        this.show(policy);
-        this.loading.set(false);
-      },
-      error: (err: unknown) => {
-        this.error.set(apiErrorMessage(err));
-        this.loading.set(false);
-      },
+    effect(() => {
+      const policy = this.policy();
+      if (policy) untracked(() => this.show(policy));
     });
   }
 
@@ -114,26 +119,23 @@ export class ExpiryPolicyPage {
     }
     const request = this.request();
     const confirmed = request.applyToExisting
-      ? this.dialog
-          .open<ConfirmDialogComponent, ConfirmDialogData, boolean>(ConfirmDialogComponent, {
-            data: {
-              title: 'Shorten existing tokens?',
-              message:
-                `Every active token that expires more than ${request.lifetimeDays} days from now, ` +
-                `or never, will expire ${request.lifetimeDays} days from now instead. Their ` +
-                `owners are emailed. Tokens are never lengthened, and this cannot be undone.`,
-              confirm: 'Shorten and save',
-            },
-            width: '480px',
-          })
-          .afterClosed()
-          .pipe(filter(Boolean))
+      ? this.confirm.ask(
+          {
+            title: 'Shorten existing tokens?',
+            message:
+              `Every active token that expires more than ${request.lifetimeDays} days from now, ` +
+              `or never, will expire ${request.lifetimeDays} days from now instead. Their ` +
+              `owners are emailed. Tokens are never lengthened, and this cannot be undone.`,
+            confirm: 'Shorten and save',
+          },
+          { width: '480px' },
+        )
       : of(true);
     confirmed
       .pipe(
         switchMap(() => {
           this.pending.set(true);
-          this.error.set(null);
+          this.errors.set(null);
           return this.api.update(request);
         }),
       )
@@ -141,7 +143,7 @@ export class ExpiryPolicyPage {
         next: (result) => {
           this.pending.set(false);
           const { shortenedTokens, ...policy } = result;
-          this.show(policy);
+          this.saved.set(policy);
           const shortened = request.applyToExisting
             ? ` ${shortenedTokens} ${shortenedTokens === 1 ? 'token' : 'tokens'} shortened.`
             : '';
@@ -149,7 +151,7 @@ export class ExpiryPolicyPage {
         },
         error: (err: unknown) => {
           this.pending.set(false);
-          this.error.set(apiErrorMessage(err));
+          this.errors.fail(err);
         },
       });
   }
@@ -166,8 +168,8 @@ export class ExpiryPolicyPage {
     };
   }
 
+  /** Puts a loaded or saved policy into the form. */
   private show(policy: Policy): void {
-    this.policy.set(policy);
     this.form.reset({
       mode: policy.mode,
       lifetimeDays: policy.lifetimeDays ?? this.form.controls.lifetimeDays.value,

@@ -33,6 +33,7 @@ describe('UsersPage', () => {
     fixture = TestBed.createComponent(UsersPage);
     loader = TestbedHarnessEnvironment.loader(fixture);
     root = TestbedHarnessEnvironment.documentRootLoader(fixture);
+    TestBed.tick();
     http
       .expectOne('/api/admin/users')
       .flush({ items: [summary(ADMIN), summary(USER, { createdAt: '2024-07-01T12:00:00Z' })] });

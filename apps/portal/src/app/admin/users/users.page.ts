@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
@@ -6,9 +6,10 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import type { UserSummary } from '@feedpass/contracts';
 import { filter, switchMap } from 'rxjs';
-import { apiErrorMessage } from '../../core/api-error';
 import { AuthService } from '../../core/auth.service';
-import { ConfirmDialogComponent, ConfirmDialogData } from '../../shared/confirm-dialog.component';
+import type { ConfirmDialogData } from '../../shared/confirm-dialog.component';
+import { ConfirmService } from '../../shared/confirm.service';
+import { errorLine, lastValue } from '../../shared/resource-state';
 import { TzDatePipe } from '../../shared/tz-date.pipe';
 import { AdminUsersService } from './admin-users.service';
 import { CreateUserDialogComponent } from './create-user-dialog.component';
@@ -24,6 +25,7 @@ export class UsersPage {
   private readonly api = inject(AdminUsersService);
   private readonly dialog = inject(MatDialog);
   private readonly snackBar = inject(MatSnackBar);
+  private readonly confirm = inject(ConfirmService);
 
   protected readonly me = inject(AuthService).user;
   protected readonly columns = [
@@ -35,28 +37,13 @@ export class UsersPage {
     'createdAt',
     'actions',
   ];
-  protected readonly users = signal<UserSummary[]>([]);
-  protected readonly loading = signal(true);
-  protected readonly error = signal<string | null>(null);
-
-  constructor() {
-    this.load();
-  }
-
-  protected load(): void {
-    this.loading.set(true);
-    this.api.list().subscribe({
-      next: ({ items }) => {
-        this.users.set(items);
-        this.error.set(null);
-        this.loading.set(false);
-      },
-      error: (err: unknown) => {
-        this.error.set(apiErrorMessage(err));
-        this.loading.set(false);
-      },
-    });
-  }
+  private readonly list = this.api.listResource();
+  private readonly shown = lastValue(this.list);
+  protected readonly users = computed(() => this.shown()?.items ?? []);
+  protected readonly loading = this.list.isLoading;
+  /** What the last action ran into, else why the list failed to load. */
+  private readonly errors = errorLine(this.list);
+  protected readonly error = this.errors.message;
 
   protected openCreate(): void {
     this.dialog
@@ -65,7 +52,8 @@ export class UsersPage {
       .pipe(filter((created): created is UserSummary => !!created))
       .subscribe((created) => {
         this.snackBar.open(`Created ${created.username}.`, undefined, { duration: 4000 });
-        this.load();
+        this.errors.set(null);
+        this.list.reload();
       });
   }
 
@@ -81,24 +69,22 @@ export class UsersPage {
           message: `${user.displayName} will no longer be able to sign in, and none of their tokens will work until they are reactivated.`,
           confirm: 'Deactivate',
         };
-    this.dialog
-      .open<ConfirmDialogComponent, ConfirmDialogData, boolean>(ConfirmDialogComponent, { data })
-      .afterClosed()
-      .pipe(
-        filter(Boolean),
-        switchMap(() => (active ? this.api.reactivate(user.id) : this.api.deactivate(user.id))),
-      )
+    this.confirm
+      .ask(data)
+      .pipe(switchMap(() => (active ? this.api.reactivate(user.id) : this.api.deactivate(user.id))))
       .subscribe({
         next: (updated) => {
-          this.users.update((users) => users.map((u) => (u.id === updated.id ? updated : u)));
-          this.error.set(null);
+          this.list.update(
+            (list) => list && { items: list.items.map((u) => (u.id === updated.id ? updated : u)) },
+          );
+          this.errors.set(null);
           this.snackBar.open(
             `${updated.username} is ${active ? 'active again' : 'deactivated'}.`,
             undefined,
             { duration: 4000 },
           );
         },
-        error: (err: unknown) => this.error.set(apiErrorMessage(err)),
+        error: (err: unknown) => this.errors.fail(err),
       });
   }
 }
