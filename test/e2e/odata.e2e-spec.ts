@@ -189,8 +189,9 @@ describe('OData feed (SPEC 6): Power BI reading the demo data source', () => {
       );
 
       const types = entityTypes(res.text);
-      expect([...types.keys()]).toEqual(['Accounts', 'Contacts', 'Deals']);
-      const deal = types.get('Deals')!;
+      // Entity types are singular, entity sets plural (SPEC 10).
+      expect([...types.keys()]).toEqual(['Account', 'Contact', 'Deal']);
+      const deal = types.get('Deal')!;
       expect(deal.key).toEqual(['Id']);
       expect(Object.keys(deal.properties)).toEqual(DEAL_PROPERTIES);
       const typeOf = (p: string) => ({
@@ -209,11 +210,13 @@ describe('OData feed (SPEC 6): Power BI reading the demo data source', () => {
         CreatedAt: { type: 'Edm.DateTimeOffset', nullable: 'false' },
         ClosedAt: { type: 'Edm.DateTimeOffset', nullable: 'true' },
       });
-      expect(types.get('Accounts')!.key).toEqual(['Id']);
-      expect(types.get('Accounts')!.properties.Id.Type).toBe('Edm.Int32');
-      expect(types.get('Contacts')!.properties.AccountId.Type).toBe('Edm.Int32');
+      expect(types.get('Account')!.key).toEqual(['Id']);
+      expect(types.get('Account')!.properties.Id.Type).toBe('Edm.Int32');
+      expect(types.get('Contact')!.properties.AccountId.Type).toBe('Edm.Int32');
       for (const set of ['Accounts', 'Contacts', 'Deals']) {
-        expect(res.text).toContain(`<EntitySet Name="${set}" EntityType="feedpass.${set}"/>`);
+        expect(res.text).toContain(
+          `<EntitySet Name="${set}" EntityType="feedpass.${set.slice(0, -1)}">`,
+        );
       }
     });
   });
@@ -582,7 +585,7 @@ describe('OData feed (SPEC 6): Power BI reading the demo data source', () => {
     it('$expand of a navigation property the type does not have is 400 naming it; nested $levels is 501', async () => {
       const error = expectODataError(await get(deals('$expand=Nope')), 400);
       expect(error.message).toContain('no navigation property named Nope');
-      expectODataError(await get(deals('$expand=Account($levels=2)')), 400);
+      expectODataError(await get(deals('$expand=Account($levels=2)')), 501);
     });
 
     it('an unknown system query option is 400 naming it', async () => {

@@ -25,6 +25,7 @@ const CATALOG: Catalog = {
         { column: 'created_at', name: 'CreatedAt', type: 'Edm.DateTimeOffset', nullable: true },
       ],
       key: ['Id'],
+      foreignKeys: [],
     },
     {
       table: 'deals',
@@ -35,6 +36,7 @@ const CATALOG: Catalog = {
         { column: 'amount', name: 'Amount', type: 'Edm.Decimal', nullable: true },
       ],
       key: ['Id'],
+      foreignKeys: [],
     },
     {
       table: 'open_deals',
@@ -42,6 +44,7 @@ const CATALOG: Catalog = {
       entitySet: 'OpenDeals',
       columns: [{ column: 'id', name: 'Id', type: 'Edm.Int64', nullable: true }],
       key: [],
+      foreignKeys: [],
     },
   ],
 };

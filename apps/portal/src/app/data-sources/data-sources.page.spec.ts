@@ -56,6 +56,7 @@ const CATALOG: Catalog = {
         { column: 'name', name: 'Name', type: 'Edm.String', nullable: false },
       ],
       key: ['Id'],
+      foreignKeys: [],
     },
     {
       table: 'contacts',
@@ -63,6 +64,7 @@ const CATALOG: Catalog = {
       entitySet: 'Contacts',
       columns: [{ column: 'id', name: 'Id', type: 'Edm.Int64', nullable: false }],
       key: ['Id'],
+      foreignKeys: [],
     },
     {
       table: 'deals',
@@ -70,6 +72,7 @@ const CATALOG: Catalog = {
       entitySet: 'Deals',
       columns: [{ column: 'id', name: 'Id', type: 'Edm.Int64', nullable: false }],
       key: ['Id'],
+      foreignKeys: [],
     },
   ],
 };
