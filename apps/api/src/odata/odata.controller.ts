@@ -1,8 +1,7 @@
-import { Controller, Get, Param, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ODataAuthGuard } from '../odata-auth/odata-auth.guard.js';
-import { ODataExceptionFilter } from './odata-exception.filter.js';
 import { ODataService } from './odata.service.js';
 
 /**
@@ -12,7 +11,6 @@ import { ODataService } from './odata.service.js';
 @ApiExcludeController()
 @ApiBasicAuth()
 @Controller('odata')
-@UseFilters(ODataExceptionFilter)
 @UseGuards(ODataAuthGuard)
 export class ODataController {
   constructor(private readonly odata: ODataService) {}
