@@ -36,10 +36,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(httpMetrics(app.get(MetricsService)));
   app.use(securityHeaders(config.publicUrl.startsWith('https:')));
   app.use(cookieParser());
+  // These refuse with next(ApiException): Express skips to the error handler Nest adds at
+  // init, which hands the error to the one global filter below, as a route's would be.
   app.use(xsrfMiddleware(config.cookieSecure));
   app.use(jsonBody());
   // The OData feed lives at /odata, beside the portal API under /api.
   app.setGlobalPrefix('api', { exclude: ['odata', 'odata/{*path}', 'metrics'] });
+  // Renders every failure: the portal's JSON, or the OData error under /odata.
   app.useGlobalFilters(new ApiExceptionFilter());
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
