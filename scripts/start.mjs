@@ -1,7 +1,9 @@
 // `npm start`: the whole product on embedded defaults (SPEC.md section 9).
-// Builds what is stale, starts a local PostgreSQL in .data/ unless DATABASE_URL is set,
-// a maildev mail sink unless SMTP_URL is set, then the API (which migrates and seeds the
-// demo tenant in development mode) serving the portal at /.
+// Compiles the API (SWC, a second or two, every time) and builds the portal only when its
+// sources are newer than the last build; starts a local PostgreSQL in .data/ unless
+// DATABASE_URL is set, a maildev mail sink unless SMTP_URL is set, then the API (which
+// migrates and seeds the demo tenant in development mode) serving the portal at /. In development the API logs
+// one readable line per entry (see apps/api/src/logging/logging.module.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';

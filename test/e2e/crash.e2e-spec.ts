@@ -3,17 +3,16 @@ import pg from 'pg';
 import type { ApiClient, ApiResponse } from '../setup/api-client';
 import {
   cliOk,
-  createUserAt,
-  freePort,
-  processEnv,
   prng,
   runCli,
-  signInAt,
   sleep,
   spawnCli,
   startApiProcess,
   type ApiProcess,
 } from '../setup/api-process';
+import { createUser, signIn } from '../setup/e2e-helpers';
+import { freePort } from '../setup/free-port';
+import { testEnv } from '../setup/test-env';
 import { SmtpSink } from '../setup/smtp-sink';
 import { createTestDatabase } from '../setup/test-database';
 
@@ -117,7 +116,7 @@ describe('the API process killed (SIGKILL) with requests in flight', () => {
     const databaseUrl = await createTestDatabase();
     db = checkPool(databaseUrl);
     // LOG_LEVEL=error: a 500 leaves its cause in the process output.
-    env = processEnv(databaseUrl, { LOG_LEVEL: 'error' });
+    env = testEnv(databaseUrl, { LOG_LEVEL: 'error' });
     await cliOk(['tenant:create', '--name', 'Crash'], env);
     await cliOk(
       [
@@ -137,11 +136,11 @@ describe('the API process killed (SIGKILL) with requests in flight', () => {
     );
     port = await freePort();
     api = await startApiProcess(env, port);
-    const admin = await signInAt(api.url, 'boss', PASSWORD);
+    const admin = await signIn(api.url, 'boss', PASSWORD);
     for (let i = 1; i <= USERS; i++) {
       const username = `victim${i}`;
-      const id = await createUserAt(admin, username, PASSWORD);
-      users.push({ username, id, client: await signInAt(api.url, username, PASSWORD) });
+      const id = (await createUser(admin, username, { password: PASSWORD })).id;
+      users.push({ username, id, client: await signIn(api.url, username, PASSWORD) });
     }
   }, 60_000);
 
@@ -314,9 +313,9 @@ describe('the API process killed (SIGKILL) with requests in flight', () => {
   // Found by the lanes above: the same user's requests racing on one token (two tabs, a
   // double click) must each get an answer, never a 500.
   it('a rotation racing a revocation or a rename of the same token is never a 500 (no deadlock)', async () => {
-    const admin = await signInAt(api.url, 'boss', PASSWORD);
-    await createUserAt(admin, 'racer', PASSWORD);
-    const racer = await signInAt(api.url, 'racer', PASSWORD);
+    const admin = await signIn(api.url, 'boss', PASSWORD);
+    await createUser(admin, 'racer', { password: PASSWORD });
+    const racer = await signIn(api.url, 'racer', PASSWORD);
     const outcomes: Record<string, number> = {};
     const PAIRS = 20;
     for (let i = 0; i < PAIRS; i++) {
@@ -363,7 +362,7 @@ describe('the expiry job killed (SIGKILL) mid-sweep', () => {
     sink = await SmtpSink.start();
     const databaseUrl = await createTestDatabase();
     db = checkPool(databaseUrl);
-    env = processEnv(databaseUrl, {
+    env = testEnv(databaseUrl, {
       SMTP_URL: sink.url,
       PUBLIC_URL: 'https://feedpass.example.test',
     });

@@ -4,16 +4,8 @@ import pg from 'pg';
 import type { CreatedToken, PolicyUpdateResult, TokenList } from '@feedpass/contracts';
 import { ExpirySweep } from '../../apps/api/src/expiry/expiry-sweep';
 import type { ApiClient } from '../setup/api-client';
-import { DAY, HOUR, MINUTE, signIn } from '../setup/e2e-helpers';
-import {
-  addDays,
-  addMs,
-  createUser,
-  eventCount,
-  noticesOf,
-  outboxOf,
-  runJob,
-} from '../setup/expiry-helpers';
+import { createUser, DAY, HOUR, MINUTE, signIn } from '../setup/e2e-helpers';
+import { addDays, addMs, eventCount, noticesOf, outboxOf, runJob } from '../setup/expiry-helpers';
 import { SmtpSink, headerTo, type ReceivedMail } from '../setup/smtp-sink';
 import { seedTenant, startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
 import { LONG_SESSIONS, mint, put, tokenEvents, type EventRow } from '../setup/token-helpers';

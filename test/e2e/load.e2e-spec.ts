@@ -5,20 +5,19 @@ import { demoSchemaSql } from '../../apps/api/src/dev/demo-data';
 import type { ApiClient, ApiResponse } from '../setup/api-client';
 import {
   cliOk,
-  createUserAt,
   httpGet,
   keepAliveAgent,
-  processEnv,
   prng,
   quantile,
-  signInAt,
   sleep,
   startApiProcess,
   within,
   type ApiProcess,
 } from '../setup/api-process';
+import { createUser, signIn } from '../setup/e2e-helpers';
 import { basicAuth, feedPath, POWER_BI_HEADERS } from '../setup/odata-helpers';
 import { createTestDatabase } from '../setup/test-database';
+import { testEnv } from '../setup/test-env';
 
 /**
  * Bounded load on loopback (issue 7, item 4): the built API as a real process, 200
@@ -98,7 +97,7 @@ describe(`load: ${READERS} OData readers and ${WRITERS} token writers for ${LOAD
         await seed.end();
       }
       db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-      const env = processEnv(databaseUrl, { LOG_LEVEL: 'error' });
+      const env = testEnv(databaseUrl, { LOG_LEVEL: 'error' });
       await cliOk(['tenant:create', '--name', 'Load'], env);
       await cliOk(
         [
@@ -117,7 +116,7 @@ describe(`load: ${READERS} OData readers and ${WRITERS} token writers for ${LOAD
         { ...env, FEEDPASS_PASSWORD: PASSWORD },
       );
       api = await startApiProcess(env);
-      const admin = await signInAt(api.url, 'boss', PASSWORD);
+      const admin = await signIn(api.url, 'boss', PASSWORD);
 
       const readerNames = Array.from(
         { length: READER_USERS },
@@ -129,7 +128,7 @@ describe(`load: ${READERS} OData readers and ${WRITERS} token writers for ${LOAD
       );
       const ids = new Map<string, string>();
       for (const username of [...readerNames, ...writerNames])
-        ids.set(username, await createUserAt(admin, username, PASSWORD));
+        ids.set(username, (await createUser(admin, username, { password: PASSWORD })).id);
 
       const created = await admin.post<DataSource>('/api/data-sources', {
         name: 'CRM',
@@ -146,7 +145,7 @@ describe(`load: ${READERS} OData readers and ${WRITERS} token writers for ${LOAD
       }
       for (const username of readerNames) {
         readerIds.push(ids.get(username)!);
-        const client = await signInAt(api.url, username, PASSWORD);
+        const client = await signIn(api.url, username, PASSWORD);
         for (let i = 0; i < TOKENS_PER_READER_USER; i++) {
           const minted = await client.post<CreatedToken>('/api/tokens', {
             label: `Power BI ${i + 1}`,
@@ -160,7 +159,7 @@ describe(`load: ${READERS} OData readers and ${WRITERS} token writers for ${LOAD
         writers.push({
           username,
           id: ids.get(username)!,
-          client: await signInAt(api.url, username, PASSWORD),
+          client: await signIn(api.url, username, PASSWORD),
           active: new Map(),
           created: 0,
           revoked: 0,

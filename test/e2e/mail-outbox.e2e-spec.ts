@@ -4,19 +4,16 @@ import type { CreatedToken, FailedMailList } from '@feedpass/contracts';
 import { ExpirySweep } from '../../apps/api/src/expiry/expiry-sweep';
 import { backoff, MAX_ATTEMPTS } from '../../apps/api/src/mail/outbox.dispatcher';
 import type { ApiClient } from '../setup/api-client';
-import { DAY, expectApiError, HOUR, MINUTE, signIn, sql } from '../setup/e2e-helpers';
-import {
-  addDays,
-  addMs,
-  createUser,
-  eventCount,
-  noticesOf,
-  outboxOf,
-  runJob,
-  startAppOn,
-} from '../setup/expiry-helpers';
+import { createUser, DAY, expectApiError, HOUR, MINUTE, signIn, sql } from '../setup/e2e-helpers';
+import { addDays, addMs, eventCount, noticesOf, outboxOf, runJob } from '../setup/expiry-helpers';
 import { SmtpSink } from '../setup/smtp-sink';
-import { seedTenant, startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
+import {
+  seedTenant,
+  startAppOn,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../setup/test-app';
 import { LONG_SESSIONS, mint } from '../setup/token-helpers';
 
 const ROOT = resolve(__dirname, '../..');

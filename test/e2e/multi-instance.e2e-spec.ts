@@ -6,6 +6,7 @@ import { ApiClient } from '../setup/api-client';
 import { SmtpSink } from '../setup/smtp-sink';
 import { createTestDatabase } from '../setup/test-database';
 import { freePort } from '../setup/free-port';
+import { testEnv } from '../setup/test-env';
 
 /**
  * Two real API processes (`node dist/apps/api/src/main.js`, built by the global setup) on
@@ -104,14 +105,7 @@ describe('two API instances on one database', () => {
       'create schema demo; create table demo.items (id int primary key, name text); insert into demo.items values (1, $$one$$), (2, $$two$$)',
     );
     await db.end();
-    env = {
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
-      SMTP_URL: sink.url,
-      PORTAL_DIR: '',
-      SEED_DEMO: 'false',
-      MIGRATE_ON_BOOT: 'false',
-    };
+    env = testEnv(databaseUrl, { SMTP_URL: sink.url });
     expect((await run(['tenant:create', '--name', 'Cluster'], env)).code).toBe(0);
     for (const username of ['ann', 'ben']) {
       const created = await run(

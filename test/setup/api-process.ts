@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
-import { ApiClient } from './api-client';
 import { freePort } from './free-port';
 
 /**
@@ -11,19 +10,7 @@ import { freePort } from './free-port';
  */
 export const ROOT = resolve(__dirname, '../..');
 
-export { freePort };
-
-/** The environment every child gets: only PATH from ours, plus test settings. */
-export function processEnv(databaseUrl: string, extra: Record<string, string> = {}) {
-  return {
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    PORTAL_DIR: '',
-    SEED_DEMO: 'false',
-    MIGRATE_ON_BOOT: 'false',
-    ...extra,
-  };
-}
+// A child gets only PATH from our environment, plus what the spec passes (see testEnv).
 
 export interface Exit {
   code: number | null;
@@ -130,36 +117,6 @@ export async function startApiProcess(
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Signs a browser-like client in (asserting the 200). */
-export async function signInAt(
-  url: string,
-  username: string,
-  password: string,
-): Promise<ApiClient> {
-  const client = new ApiClient(url);
-  const res = await client.login(username, password);
-  if (res.status !== 200)
-    throw new Error(`sign-in of ${username} failed: ${res.status} ${res.text}`);
-  return client;
-}
-
-/** POST /api/admin/users as `admin` (asserting the 201); returns the new user's id. */
-export async function createUserAt(
-  admin: ApiClient,
-  username: string,
-  password: string,
-): Promise<string> {
-  const res = await admin.post<{ id: string }>('/api/admin/users', {
-    username,
-    email: `${username}@example.test`,
-    displayName: username,
-    role: 'user',
-    password,
-  });
-  if (res.status !== 201) throw new Error(`creating ${username} failed: ${res.status} ${res.text}`);
-  return res.body.id;
-}
 
 /** A promise that must settle within `ms` (else it rejects with a `TimeoutError`). */
 export async function within<T>(promise: Promise<T>, ms: number, what = 'request'): Promise<T> {

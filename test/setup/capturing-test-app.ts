@@ -1,9 +1,7 @@
-import { MikroORM } from '@mikro-orm/postgresql';
 import type { LoggerService } from '@nestjs/common';
 import { inspect } from 'node:util';
-import { createApp } from '../../apps/api/src/app.factory';
 import { FixedClock } from '../../apps/api/src/common/clock';
-import { testConfig, type TestApp } from './test-app';
+import { startAppOn, type TestApp } from './test-app';
 import { createTestDatabase } from './test-database';
 
 const text = (value: unknown): string =>
@@ -82,30 +80,21 @@ export async function startCapturingTestApp(
   }
 
   const logs = new RecordingLogger();
-  const databaseUrl = await createTestDatabase();
-  const config = testConfig(databaseUrl, env);
-  const clock = new FixedClock(new Date());
-  const app = await createApp(config, { clock, logger: logs });
-  await app.listen(0, '127.0.0.1');
-  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const orm: TestApp['orm'] = app.get(MikroORM);
+  const test = await startAppOn(await createTestDatabase(), env, new FixedClock(new Date()), logs);
+  const { orm } = test;
   // Through the config, so that its later `sync()` calls keep debug mode on.
   orm.config.set('debug', true);
   const ormLogger = orm.config.getLogger() as unknown as { writer: (message: string) => void };
   ormLogger.writer = (message: string) => logs.lines.push(`mikro-orm ${message}`);
 
   return {
-    app,
-    baseUrl,
-    databaseUrl,
-    clock,
-    orm,
+    ...test,
     logs,
     output,
     captured: () => [...logs.lines, ...output].join('\n'),
     close: async () => {
       try {
-        await app.close();
+        await test.close();
       } finally {
         for (const undo of restore.reverse()) undo();
       }

@@ -1,6 +1,7 @@
-import { SESSION_COOKIE, type ApiError } from '@feedpass/contracts';
+import { SESSION_COOKIE, type ApiError, type Role, type UserSummary } from '@feedpass/contracts';
 import { ApiClient, type ApiResponse } from './api-client';
 import type { TestApp } from './test-app';
+import { TEST_PASSWORD } from './test-env';
 
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
@@ -28,17 +29,39 @@ export function setCookieLine(res: ApiResponse, name: string): string | undefine
   return res.headers.getSetCookie().find((line) => line.startsWith(`${name}=`));
 }
 
-/** A browser-like client signed in as `username` (the sign-in is asserted to succeed). */
+/**
+ * A browser-like client signed in as `username` (the sign-in is asserted to succeed), on a
+ * spec's app or on the base URL of an API process.
+ */
 export async function signIn(
-  test: TestApp,
+  at: Pick<TestApp, 'baseUrl'> | string,
   username: string,
   password: string,
 ): Promise<ApiClient> {
-  const client = new ApiClient(test.baseUrl);
+  const client = new ApiClient(typeof at === 'string' ? at : at.baseUrl);
   const res = await client.login(username, password);
   if (res.status !== 200)
     throw new Error(`sign-in of ${username} failed: ${res.status} ${res.text}`);
   return client;
+}
+
+/** Creates a user through POST /api/admin/users as `admin` (asserting the 201). */
+export async function createUser(
+  admin: ApiClient,
+  username: string,
+  extra: { password?: string; timeZone?: string; displayName?: string; role?: Role } = {},
+): Promise<UserSummary & { email: string }> {
+  const email = `${username}@example.test`;
+  const res = await admin.post<UserSummary>('/api/admin/users', {
+    username,
+    email,
+    displayName: extra.displayName ?? username,
+    role: extra.role ?? 'user',
+    password: extra.password ?? TEST_PASSWORD,
+    ...(extra.timeZone ? { timeZone: extra.timeZone } : {}),
+  });
+  if (res.status !== 201) throw new Error(`creating ${username} failed: ${res.status} ${res.text}`);
+  return { ...res.body, email };
 }
 
 /** A client that carries only the given session cookie: an old cookie replayed by hand. */

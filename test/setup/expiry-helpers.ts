@@ -1,10 +1,6 @@
-import type { UserSummary } from '@feedpass/contracts';
 import { ExpiryJob } from '../../apps/api/src/expiry/expiry.job';
-import type { ApiClient } from './api-client';
 import { DAY, sql } from './e2e-helpers';
-import { TEST_PASSWORD, type TestApp } from './test-app';
-
-export { startAppOn } from './test-app';
+import type { TestApp } from './test-app';
 
 /** One expiry job run (one sweep, one outbox dispatch) as if it were `at`. */
 export function runJob(test: TestApp, at: Date) {
@@ -13,24 +9,6 @@ export function runJob(test: TestApp, at: Date) {
 
 export const addMs = (date: Date, ms: number) => new Date(date.getTime() + ms);
 export const addDays = (date: Date, days: number) => addMs(date, days * DAY);
-
-/** Creates a user through POST /api/admin/users (asserting the 201). */
-export async function createUser(
-  admin: ApiClient,
-  username: string,
-  extra: { timeZone?: string; displayName?: string; role?: 'user' | 'admin' } = {},
-): Promise<UserSummary & { email: string }> {
-  const res = await admin.post<UserSummary>('/api/admin/users', {
-    username,
-    email: `${username}@example.test`,
-    displayName: extra.displayName ?? username,
-    role: extra.role ?? 'user',
-    password: TEST_PASSWORD,
-    ...(extra.timeZone ? { timeZone: extra.timeZone } : {}),
-  });
-  if (res.status !== 201) throw new Error(`creating ${username} failed: ${res.status} ${res.text}`);
-  return { ...res.body, email: `${username}@example.test` };
-}
 
 export interface OutboxRow {
   id: string;

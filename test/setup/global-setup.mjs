@@ -3,25 +3,15 @@
 // Migrations run through the real CLI (`migrate`), exactly as production runs them.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../../scripts/embedded-postgres.mjs';
+// Node runs the TypeScript helper as it is (type stripping): one freePort for every spec.
+import { freePort } from './free-port.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const TEMPLATE_DB = 'feedpass_template';
-
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
 
 export default async function globalSetup() {
   let adminUrl = process.env.TEST_DATABASE_ADMIN_URL;

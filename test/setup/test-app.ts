@@ -2,12 +2,15 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Role } from '@feedpass/contracts';
 import { Tenant } from '@feedpass/domain';
-import { createApp } from '../../apps/api/src/app.factory';
+import { createApp, type CreateAppOptions } from '../../apps/api/src/app.factory';
 import { FixedClock } from '../../apps/api/src/common/clock';
 import { loadConfig, type AppConfig } from '../../apps/api/src/config/app-config';
 import { runInContext } from '../../apps/api/src/database/run-in-context';
 import { UsersService } from '../../apps/api/src/users/users.service';
 import { createTestDatabase } from './test-database';
+import { TEST_PASSWORD, testEnv } from './test-env';
+
+export { TEST_PASSWORD };
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -20,14 +23,7 @@ export interface TestApp {
 
 /** The configuration every spec's app runs with, on the given database. */
 export function testConfig(databaseUrl: string, env: Record<string, string> = {}): AppConfig {
-  return loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    PORTAL_DIR: '',
-    SEED_DEMO: 'false',
-    MIGRATE_ON_BOOT: 'false',
-    ...env,
-  });
+  return loadConfig(testEnv(databaseUrl, env));
 }
 
 /**
@@ -38,8 +34,9 @@ export async function startAppOn(
   databaseUrl: string,
   env: Record<string, string> = {},
   clock = new FixedClock(new Date()),
+  logger: CreateAppOptions['logger'] = ['error'],
 ): Promise<TestApp> {
-  const app = await createApp(testConfig(databaseUrl, env), { clock, logger: ['error'] });
+  const app = await createApp(testConfig(databaseUrl, env), { clock, logger });
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, baseUrl, databaseUrl, clock, orm: app.get(MikroORM), close: () => app.close() };
@@ -57,8 +54,6 @@ export interface SeededUser {
   role: Role;
   tenantId: string;
 }
-
-export const TEST_PASSWORD = 'correct-horse-battery';
 
 /** Creates a tenant with the named users (through the real service: hashed, audited). */
 export async function seedTenant(

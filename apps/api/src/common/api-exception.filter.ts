@@ -1,8 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ApiError, ErrorCode } from '@feedpass/contracts';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { unauthorized } from '../odata/odata-error.js';
+import { ODataQueryError } from '../odata/query/odata-query-error.js';
 import { ApiException } from './api-exception.js';
-import { isDatabaseUnavailable, isTransientConflict, RETRY_AFTER_SECONDS } from './database-unavailable.js';
+import {
+  isDatabaseUnavailable,
+  isTransientConflict,
+  RETRY_AFTER_SECONDS,
+} from './database-unavailable.js';
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
   400: 'bad_request',
@@ -15,54 +21,112 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   503: 'service_unavailable',
 };
 
-/** Turns anything thrown into `{statusCode, code, message}`; never leaks a stack trace. */
-export function toApiError(error: unknown): { body: ApiError; headers: Record<string, string> } {
-  if (error instanceof ApiException) {
-    return { body: error.getResponse() as ApiError, headers: error.headers };
+const INTERNAL_ERROR = 'Something went wrong on our side';
+
+const QUERY_ERROR_CODE = {
+  400: 'bad_request',
+  404: 'not_found',
+  406: 'not_acceptable',
+  501: 'not_implemented',
+} as const;
+
+/**
+ * Anything thrown, as the one error type: ours as it is, Nest's own (404 of an unknown route,
+ * body-parser failures Nest maps) with a stable code, database outages as 503 with
+ * `Retry-After`, aborted transactions as a retryable 409, and everything else as a 500 whose
+ * message never reaches the client.
+ */
+export function toApiException(error: unknown): ApiException {
+  if (error instanceof ApiException) return error;
+  if (error instanceof ODataQueryError) {
+    return new ApiException(error.status, QUERY_ERROR_CODE[error.status], error.message);
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const response = error.getResponse();
-    if (typeof response === 'object' && typeof (response as Partial<ApiError>).code === 'string') {
-      return { body: response as ApiError, headers: {} };
-    }
-    const message =
-      typeof response === 'object' && response && 'message' in response
-        ? String((response as { message: unknown }).message)
-        : error.message;
-    return {
-      body: { statusCode: status, code: CODE_BY_STATUS[status] ?? 'bad_request', message },
-      headers: {},
-    };
+    const response = error.getResponse() as string | { code?: unknown; message?: unknown };
+    const given = typeof response === 'object' ? response : {};
+    const code = typeof given.code === 'string' ? (given.code as ErrorCode) : undefined;
+    const message = 'message' in given ? String(given.message) : error.message;
+    return new ApiException(status, code ?? CODE_BY_STATUS[status] ?? 'bad_request', message);
   }
   if (isTransientConflict(error)) {
-    return {
-      body: { statusCode: 409, code: 'conflict', message: 'A concurrent change got in the way; try again' },
-      headers: {},
-    };
+    return new ApiException(409, 'conflict', 'A concurrent change got in the way; try again');
   }
   if (isDatabaseUnavailable(error)) {
-    return {
-      body: { statusCode: 503, code: 'service_unavailable', message: 'The database is unavailable; try again shortly' },
-      headers: { 'Retry-After': RETRY_AFTER_SECONDS },
-    };
+    return new ApiException(
+      503,
+      'service_unavailable',
+      'The database is unavailable; try again shortly',
+      { 'Retry-After': RETRY_AFTER_SECONDS },
+    );
   }
+  return new ApiException(500, 'internal_error', INTERNAL_ERROR);
+}
+
+/** The portal API's rendering: `{statusCode, code, message}` (SPEC.md section 7). */
+export function toApiError(error: unknown): { body: ApiError; headers: Record<string, string> } {
+  const e = toApiException(error);
   return {
-    body: { statusCode: 500, code: 'internal_error', message: 'Something went wrong on our side' },
-    headers: {},
+    body: { ...e.details, statusCode: e.status, code: e.code as ErrorCode, message: e.message },
+    headers: e.headers,
   };
 }
 
+export interface ODataError {
+  error: { code: string; message: string };
+}
+
+/**
+ * The feed's rendering: `{"error":{"code","message"}}` (SPEC.md section 6) with
+ * `OData-Version: 4.0` and `Content-Type: application/json;odata.metadata=minimal`; every
+ * 401 is the one Basic challenge Power BI knows how to answer.
+ */
+export function toODataError(error: unknown): {
+  status: number;
+  body: ODataError;
+  headers: Record<string, string>;
+} {
+  let e = toApiException(error);
+  if (e.status === 401 && e.code !== 'unauthorized') e = unauthorized();
+  return {
+    status: e.status,
+    headers: { ...e.headers, 'OData-Version': '4.0' },
+    body: { error: { code: e.code, message: e.message } },
+  };
+}
+
+/** Routing ignores case, so `/ODATA/{key}/` reaches the feed and answers as the feed. */
+const ODATA_PATH = /^\/odata(\/|$|\?)/i;
+const ODATA_ERROR_TYPE = 'application/json;odata.metadata=minimal';
+
+/** The one exception filter: every failure, of a route or of a middleware, ends here. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const { body, headers } = toApiError(error);
-    if (body.statusCode === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
-    else if (body.statusCode === 503) this.logger.warn(`503: ${(error as Error).message}`);
-    if (response.headersSent) return;
-    response.status(body.statusCode).set(headers).json(body);
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    if (ODATA_PATH.test(req.originalUrl ?? req.url)) {
+      const { status, headers, body } = toODataError(error);
+      this.log(status, error);
+      if (res.headersSent) return;
+      // Written by hand: Express's json() and set() would add a charset to the media type.
+      const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+      res.status(status).set(headers);
+      res.setHeader('Content-Type', ODATA_ERROR_TYPE);
+      res.setHeader('Content-Length', bytes.length);
+      res.end(bytes);
+    } else {
+      const { body, headers } = toApiError(error);
+      this.log(body.statusCode, error);
+      if (res.headersSent) return;
+      res.status(body.statusCode).set(headers).json(body);
+    }
+  }
+
+  private log(status: number, error: unknown): void {
+    if (status === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    else if (status === 503) this.logger.warn(`503: ${(error as Error).message}`);
   }
 }

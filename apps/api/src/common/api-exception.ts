@@ -1,15 +1,31 @@
-import { HttpException } from '@nestjs/common';
-import type { ApiError, ErrorCode } from '@feedpass/contracts';
+import type { ErrorCode } from '@feedpass/contracts';
 
-/** An HTTP error with the stable `code` of SPEC.md section 7. */
-export class ApiException extends HttpException {
+/** Codes only the OData feed answers with; the portal API never sees them. */
+export type FeedErrorCode =
+  | 'unauthorized'
+  | 'not_acceptable'
+  | 'not_implemented'
+  | 'method_not_allowed'
+  | 'timeout';
+
+/**
+ * The one error type of feedpass: an HTTP status, a stable `code` (SPEC.md section 7 lists
+ * the portal's), a message a person can act on, and headers such as `Retry-After`. It says
+ * nothing about the response format: the global `ErrorFilter` renders it as the portal's
+ * `{statusCode, code, message}` or as an OData error, depending on where the request went.
+ * Middlewares, guards and services throw it (or pass it to `next`).
+ */
+export class ApiException extends Error {
   constructor(
-    status: number,
-    readonly code: ErrorCode,
+    readonly status: number,
+    readonly code: ErrorCode | FeedErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra fields of the portal's JSON body (the health check's `database`, …). */
+    readonly details: Record<string, unknown> = {},
   ) {
-    super({ statusCode: status, code, message } satisfies ApiError, status);
+    super(message);
+    this.name = 'ApiException';
   }
 }
 

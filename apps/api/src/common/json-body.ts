@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { ApiError } from '@feedpass/contracts';
+import type { ErrorCode } from '@feedpass/contracts';
+import { ApiException } from './api-exception.js';
 
 export const JSON_BODY_LIMIT = '100kb';
 
@@ -24,47 +25,41 @@ function poisonKey(value: unknown, depth = 0): string | typeof TOO_DEEP | null {
   return null;
 }
 
-function reply(res: Response, code: ApiError['code'], message: string): void {
-  res.status(400).json({ statusCode: 400, code, message } satisfies ApiError);
-}
+const bad = (code: ErrorCode, message: string) => new ApiException(400, code, message);
 
 /**
  * JSON bodies: at most 100 kB, and always an object. Unreadable input is bad input, so
- * it is answered `400` with its own code (oversized bodies included, as the API promises
- * a 400 for every malformed request) before any route sees it.
+ * it is refused `400` with its own code (oversized bodies included, as the API promises
+ * a 400 for every malformed request) before any route sees it; the refusal goes to the
+ * exception filter like any other error.
  */
 export function jsonBody() {
   return [
     express.json({ limit: JSON_BODY_LIMIT, strict: true }),
-    (error: { type?: string } | undefined, _req: Request, res: Response, next: NextFunction) => {
+    // body-parser's own failures, as ours (the status stays 400 whatever it says).
+    (error: { type?: string } | undefined, _req: Request, _res: Response, next: NextFunction) => {
       if (!error?.type) return next(error);
       if (error.type === 'entity.too.large')
-        return reply(
-          res,
-          'payload_too_large',
-          `The request body is larger than ${JSON_BODY_LIMIT}`,
-        );
+        return next(bad('payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT}`));
       if (error.type === 'entity.parse.failed')
-        return reply(res, 'malformed_json', 'The request body is not valid JSON');
+        return next(bad('malformed_json', 'The request body is not valid JSON'));
       if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported')
-        return reply(res, 'bad_request', 'The request body must be UTF-8 JSON');
-      return reply(res, 'bad_request', 'The request body could not be read');
+        return next(bad('bad_request', 'The request body must be UTF-8 JSON'));
+      next(bad('bad_request', 'The request body could not be read'));
     },
-    (req: Request, res: Response, next: NextFunction) => {
+    (req: Request, _res: Response, next: NextFunction) => {
       if (
         req.is('application/json') &&
         (Array.isArray(req.body) || typeof req.body !== 'object' || req.body === null)
       ) {
-        return reply(res, 'validation_failed', 'The request body must be a JSON object');
+        return next(bad('validation_failed', 'The request body must be a JSON object'));
       }
       const poison = poisonKey(req.body);
       if (poison === TOO_DEEP)
-        return reply(
-          res,
-          'validation_failed',
-          `The request body is nested more than ${MAX_DEPTH} levels deep`,
+        return next(
+          bad('validation_failed', `The request body is nested more than ${MAX_DEPTH} levels deep`),
         );
-      if (poison) return reply(res, 'validation_failed', `property ${poison} is not allowed`);
+      if (poison) return next(bad('validation_failed', `property ${poison} is not allowed`));
       next();
     },
   ];

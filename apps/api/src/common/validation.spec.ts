@@ -23,7 +23,10 @@ async function errorOf(value: unknown): Promise<{ status: number; body: unknown 
     await apiValidationPipe().transform(value, { type: 'body', metatype: Body });
   } catch (error) {
     if (error instanceof ApiException)
-      return { status: error.getStatus(), body: error.getResponse() };
+      return {
+        status: error.status,
+        body: { statusCode: error.status, code: error.code, message: error.message },
+      };
     throw error;
   }
   throw new Error('no error');

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { HttpException } from '@nestjs/common';
+import { ApiException } from './api-exception';
+import { toApiError } from './api-exception.filter';
 import { newXsrfToken, xsrfMiddleware } from './xsrf.middleware';
 
 const TOKEN = 'k1XqZ3n0m8s7P2dW4yT6uV9aB5cE0fG1hJ2kL3mN4oQ';
@@ -45,8 +46,11 @@ function run(
     return { cookie, refusal: answered };
   }
   expect(next).toHaveBeenCalledTimes(1);
-  if (error instanceof HttpException)
-    return { cookie, refusal: { status: error.getStatus(), body: error.getResponse() } };
+  if (error instanceof ApiException) {
+    // What the exception filter makes of it.
+    const { body } = toApiError(error);
+    return { cookie, refusal: { status: body.statusCode, body } };
+  }
   expect(error).toBeUndefined();
   return { cookie, refusal: null };
 }

@@ -1,6 +1,7 @@
-import { XSRF_COOKIE, XSRF_HEADER, type ApiError } from '@feedpass/contracts';
+import { XSRF_COOKIE, XSRF_HEADER } from '@feedpass/contracts';
 import type { NextFunction, Request, Response } from 'express';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ApiException } from './api-exception.js';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -30,19 +31,21 @@ export function xsrfMiddleware(secureCookies: boolean) {
     const cookie: unknown = req.cookies?.[XSRF_COOKIE];
     const hasCookie = typeof cookie === 'string' && cookie.length >= 16;
     // Browsers need the cookie; Power BI reading /odata does not.
-    if (!hasCookie && !req.path.startsWith('/odata/')) setXsrfCookie(res, newXsrfToken(), secureCookies);
+    if (!hasCookie && !req.path.startsWith('/odata/'))
+      setXsrfCookie(res, newXsrfToken(), secureCookies);
     // Every state-changing request, whatever its path or its spelling (Express routes
     // ignore case, so a prefix test on '/api/' could be dodged with '/API/').
     if (UNSAFE.has(req.method)) {
       const header = req.get(XSRF_HEADER);
       if (!hasCookie || !header || !same(header, cookie)) {
-        // Answered here: this runs before Nest's routing and exception filters.
-        res.status(403).json({
-          statusCode: 403,
-          code: 'xsrf',
-          message: 'Missing or mismatched XSRF token; reload the page and try again',
-        } satisfies ApiError);
-        return;
+        // Skips every later middleware and route, straight to the exception filter.
+        return next(
+          new ApiException(
+            403,
+            'xsrf',
+            'Missing or mismatched XSRF token; reload the page and try again',
+          ),
+        );
       }
     }
     next();

@@ -1,9 +1,13 @@
-import { Controller, Get, HttpException } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Health, Readiness } from '@feedpass/contracts';
+import { ApiException } from '../common/api-exception.js';
 import { pendingMigrations, ping } from '../database/database.js';
-import type { Health } from '@feedpass/contracts';
 import { VERSION } from '../version.js';
+
+const unavailable = (message: string, details: Record<string, unknown>) =>
+  new ApiException(503, 'service_unavailable', message, {}, { ...details, version: VERSION });
 
 @ApiTags('health')
 @Controller('health')
@@ -17,10 +21,10 @@ export class HealthController {
   @ApiOkResponse({ description: 'The API and its database are up' })
   @ApiServiceUnavailableResponse({ description: 'The database cannot be reached' })
   async check(): Promise<Health> {
-    const database = await this.database();
-    const health: Health = { status: database === 'up' ? 'ok' : 'degraded', database, version: VERSION };
-    if (database === 'down') throw new HttpException({ ...health, statusCode: 503, code: 'service_unavailable', message: 'The database is unreachable' }, 503);
-    return health;
+    if (!(await this.databaseUp())) {
+      throw unavailable('The database is unreachable', { database: 'down' });
+    }
+    return { status: 'ok', database: 'up', version: VERSION };
   }
 
   /**
@@ -30,26 +34,29 @@ export class HealthController {
   @Get('ready')
   @ApiOkResponse({ description: 'Ready to serve' })
   @ApiServiceUnavailableResponse({ description: 'Database down or migrations pending' })
-  async ready(): Promise<Health & { pendingMigrations: string[] }> {
-    const database = await this.database();
-    const pending = database === 'up' ? await pendingMigrations(this.orm).catch(() => ['unknown']) : [];
-    const body = { status: database === 'up' && !pending.length ? 'ok' : 'degraded', database, version: VERSION, pendingMigrations: pending } as const;
-    if (body.status !== 'ok') {
-      const message = database === 'down' ? 'The database is unreachable' : `Migrations pending: ${pending.join(', ')}`;
-      throw new HttpException({ ...body, statusCode: 503, code: 'service_unavailable', message }, 503);
+  async ready(): Promise<Readiness> {
+    if (!(await this.databaseUp())) {
+      throw unavailable('The database is unreachable', { database: 'down', pendingMigrations: [] });
     }
-    return body;
+    const pending = await pendingMigrations(this.orm).catch(() => ['unknown']);
+    if (pending.length) {
+      throw unavailable(`Migrations pending: ${pending.join(', ')}`, {
+        database: 'up',
+        pendingMigrations: pending,
+      });
+    }
+    return { status: 'ok', database: 'up', version: VERSION, pendingMigrations: [] };
   }
 
-  private async database(): Promise<Health['database']> {
+  private async databaseUp(): Promise<boolean> {
     try {
       await Promise.race([
         ping(this.em),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
       ]);
-      return 'up';
+      return true;
     } catch {
-      return 'down';
+      return false;
     }
   }
 }

@@ -8,6 +8,32 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
+ * Development (`npm start`) prints one readable line per entry through pino-pretty, a
+ * development dependency, in pino's worker thread: `12:00:01.234 INFO [Context] message`,
+ * and for a request `GET /api/health 200 3ms`. Production and tests keep JSON.
+ */
+function prettyOptions(): Partial<Options> {
+  return {
+    transport: {
+      target: 'pino-pretty',
+      options: {
+        singleLine: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname,context,req,res,responseTime,err',
+        messageFormat: '{if context}[{context}] {end}{msg}',
+      },
+    },
+    customSuccessMessage: (req, res, ms) => `${req.method} ${path(req)} ${res.statusCode} ${ms}ms`,
+    customErrorMessage: (req, res, error) =>
+      `${req.method} ${path(req)} ${res.statusCode} ${error.message}`,
+  };
+}
+
+/** The URL as sent: Express shortens `req.url` inside a mounted router. */
+const path = (req: IncomingMessage) =>
+  (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url;
+
+/**
  * Structured JSON logs (pino via nestjs-pino): one line per request with a request id
  * (taken from a sane `X-Request-Id`, else generated, and echoed back), and secrets
  * redacted — `Authorization` (Basic carries the token), cookies and `Set-Cookie`.
@@ -17,8 +43,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function pinoHttpOptions(config: AppConfig): Options {
   return {
     level: config.logLevel,
-    // Through process.stdout, so whatever wraps stdout (a test, a supervisor) sees it.
-    stream: process.stdout,
+    // JSON through process.stdout, so whatever wraps stdout (a test, a supervisor) sees it.
+    ...(config.nodeEnv === 'development' ? prettyOptions() : { stream: process.stdout }),
     autoLogging: config.logRequests,
     genReqId: (req: IncomingMessage, res: ServerResponse) => {
       const given = req.headers['x-request-id'];
@@ -27,11 +53,22 @@ export function pinoHttpOptions(config: AppConfig): Options {
       return id;
     },
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'req.headers["x-xsrf-token"]'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        'req.headers["x-xsrf-token"]',
+      ],
       censor: '[redacted]',
     },
     serializers: {
-      req: (req: { id: string; method: string; url: string; headers: Record<string, string>; remoteAddress?: string }) => ({
+      req: (req: {
+        id: string;
+        method: string;
+        url: string;
+        headers: Record<string, string>;
+        remoteAddress?: string;
+      }) => ({
         id: req.id,
         method: req.method,
         url: req.url,

@@ -1,9 +1,8 @@
-import { All, Controller, Get, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { All, Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ODataAuthGuard } from '../odata-auth/odata-auth.guard.js';
 import { ODataException } from './odata-error.js';
-import { ODataExceptionFilter } from './odata-exception.filter.js';
 import { ODataService } from './odata.service.js';
 
 /** Every address of a data source's feed: `/odata/{key}/…` (the service parses the rest). */
@@ -16,7 +15,6 @@ const FEED_PATHS = [':key', ':key/*path'];
 @ApiExcludeController()
 @ApiBasicAuth()
 @Controller('odata')
-@UseFilters(ODataExceptionFilter)
 @UseGuards(ODataAuthGuard)
 export class ODataController {
   constructor(private readonly odata: ODataService) {}
@@ -30,7 +28,6 @@ export class ODataController {
 /** The feed is read-only: any other method is 405 with `Allow`, before authentication. */
 @ApiExcludeController()
 @Controller('odata')
-@UseFilters(ODataExceptionFilter)
 export class ODataMethodsController {
   @All(['', ...FEED_PATHS])
   refuse(@Req() req: Request): never {

@@ -15,8 +15,8 @@ export class ODataQueryError extends Error {
   }
 }
 
-/** Longest query option value accepted, in characters. */
-export const MAX_OPTION_LENGTH = 8192;
+/** Longest query option value accepted, in characters: a 16 kB query string is accepted. */
+export const MAX_OPTION_LENGTH = 16_384;
 
 /** Deepest nesting of parentheses, `not`, function calls and operator chains accepted. */
 export const MAX_NESTING_DEPTH = 100;
