@@ -411,29 +411,94 @@ export const MATRIX: MatrixRow[] = [
   },
   {
     method: 'GET',
-    path: '/odata/:key/:segment',
+    path: '/odata/:key/*path',
     access: 'odata',
     variant: '$metadata',
-    params: (v) => ({ key: v.sourceKey, segment: '$metadata' }),
+    params: (v) => ({ key: v.sourceKey, path: '$metadata' }),
     control: { as: 'rita', status: 200 },
   },
   {
     method: 'GET',
-    path: '/odata/:key/:segment',
+    path: '/odata/:key/*path',
     access: 'odata',
     variant: 'entity set',
-    params: (v) => ({ key: v.sourceKey, segment: 'Deals' }),
+    params: (v) => ({ key: v.sourceKey, path: 'Deals' }),
     query: () => '$top=3&$filter=Id%20gt%200',
     control: { as: 'rita', status: 200 },
   },
   {
     method: 'GET',
-    path: '/odata/:key/:segment/:sub',
+    path: '/odata/:key/*path',
     access: 'odata',
     variant: '$count',
-    params: (v) => ({ key: v.sourceKey, segment: 'Deals', sub: '$count' }),
+    params: (v) => ({ key: v.sourceKey, path: 'Deals/$count' }),
     control: { as: 'rita', status: 200 },
   },
+  {
+    method: 'GET',
+    path: '/odata/:key/*path',
+    access: 'odata',
+    variant: 'entity by key',
+    params: (v) => ({ key: v.sourceKey, path: 'Deals(1)' }),
+    control: { as: 'rita', status: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/odata/:key/*path',
+    access: 'odata',
+    variant: 'property of an entity',
+    params: (v) => ({ key: v.sourceKey, path: 'Deals(1)/Name' }),
+    control: { as: 'rita', status: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/odata/:key/*path',
+    access: 'odata',
+    variant: 'navigation',
+    params: (v) => ({ key: v.sourceKey, path: 'Deals(1)/Account' }),
+    control: { as: 'rita', status: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/odata/:key/*path',
+    access: 'odata',
+    variant: 'navigation collection',
+    params: (v) => ({ key: v.sourceKey, path: 'Accounts(1)/Deals' }),
+    query: () => '$top=3',
+    control: { as: 'rita', status: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/odata/:key/*path',
+    access: 'odata',
+    variant: '$expand',
+    params: (v) => ({ key: v.sourceKey, path: 'Deals' }),
+    query: () => '$top=3&$expand=Account',
+    control: { as: 'rita', status: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/odata/:key/*path',
+    access: 'odata',
+    variant: '$apply',
+    params: (v) => ({ key: v.sourceKey, path: 'Deals' }),
+    query: () => '$apply=aggregate(%24count%20as%20N)',
+    control: { as: 'rita', status: 200 },
+  },
+  // The feed is read-only: every other method is 405 for everyone, before authentication.
+  ...['/odata', '/odata/:key', '/odata/:key/*path'].map((path): MatrixRow => ({
+    method: 'ALL',
+    path,
+    access: 'public',
+    params: (v): Record<string, string> =>
+      path === '/odata'
+        ? {}
+        : path === '/odata/:key'
+          ? { key: v.sourceKey }
+          : { key: v.sourceKey, path: 'Deals' },
+    publicStatus: 405,
+    control: { as: 'nobody', status: 405 },
+  })),
 ];
 
 /** Who is run against each access class (the victim's own calls are the controls, run last). */
@@ -490,6 +555,9 @@ const describeExpectation = (e: Expectation) =>
         : e.kind === 'odata-ok'
           ? '200 (shared with them)'
           : `${e.status}${'code' in e && e.code ? ` ${e.code}` : ''}`;
+
+/** An `@All()` route is tried with POST, a method no other route of its path answers. */
+const httpMethod = (row: MatrixRow) => (row.method === 'ALL' ? 'POST' : row.method);
 
 const rowName = (row: MatrixRow) =>
   `${row.method} ${row.path}${row.variant ? ` (${row.variant})` : ''}`;
@@ -611,7 +679,7 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
         : row.path === '/api/auth/logout'
           ? await signInAs(usernameOf(caller))
           : clients[caller];
-    return { api: await client.request(row.method, path, body, row.headers ?? {}), sent };
+    return { api: await client.request(httpMethod(row), path, body, row.headers ?? {}), sent };
   }
 
   function expectNoVictimData(text: string, sent: string): void {
@@ -710,7 +778,12 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
     });
 
     it('every row names a route the app serves (no stale rows)', () => {
-      const exists = new Set(served.map(routeId));
+      const exists = new Set([
+        ...served.map(routeId),
+        ...listControllerHandlers(test.app)
+          .filter((h) => h.method === 'ALL')
+          .map((h) => `${h.method} ${h.path}`),
+      ]);
       expect(MATRIX.filter((r) => !exists.has(routeId(r))).map(rowName)).toEqual([]);
     });
 
@@ -729,18 +802,13 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
 
     it('the OData routes (left out of OpenAPI) and /metrics are served and in the matrix', () => {
       const ids = new Set(served.map(routeId));
-      for (const id of [
-        'GET /odata/:key',
-        'GET /odata/:key/:segment',
-        'GET /odata/:key/:segment/:sub',
-        'GET /metrics',
-      ])
+      for (const id of ['GET /odata/:key', 'GET /odata/:key/*path', 'GET /metrics'])
         expect(ids.has(id) && MATRIX.some((r) => routeId(r) === id)).toBe(true);
     });
 
     it('the rows of each class are sane (params for every :name, a body for JSON routes, a status for the caller)', () => {
       for (const row of MATRIX) {
-        const names = [...row.path.matchAll(/:(\w+)/g)].map((m) => m[1]).sort();
+        const names = [...row.path.matchAll(/[:*](\w+)/g)].map((m) => m[1]).sort();
         expect([rowName(row), Object.keys(row.params?.(victim) ?? {}).sort()]).toEqual([
           rowName(row),
           names,
@@ -891,7 +959,10 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
     async function freshIds(): Promise<VictimIds> {
       fresh += 1;
       const token = await mint(clients.victim, `control ${fresh}`);
-      const source = await createDataSource(clients.victim, `control source ${fresh}`, ['deals']);
+      const source = await createDataSource(clients.victim, `control source ${fresh}`, [
+        'deals',
+        'accounts',
+      ]);
       expect(
         (await clients.victim.post(`/api/data-sources/${source.id}/shares`, { username: 'rita' }))
           .status,
@@ -937,7 +1008,7 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
               : row.path === '/api/auth/logout'
                 ? await signInAs(usernameOf(who))
                 : clients[who];
-          const res = await client.request(row.method, path, body, row.headers ?? {});
+          const res = await client.request(httpMethod(row), path, body, row.headers ?? {});
           [got, text] = [res.status, res.text];
         }
         expect({ status: got, body: got === status ? '' : text.slice(0, 500) }).toEqual({

@@ -80,11 +80,12 @@ export function openApiRoutes(doc: { paths: Record<string, Record<string, unknow
 }
 
 /** Fills `:name` parameters of an Express path; every parameter must be given. */
+/** `:name` is one encoded segment; `*name` (a wildcard) is a path written as it is. */
 export function fillPath(pattern: string, params: Record<string, string>): string {
-  return pattern.replace(/:([A-Za-z_]\w*)/g, (_, name: string) => {
+  return pattern.replace(/([:*])([A-Za-z_]\w*)/g, (_, kind: string, name: string) => {
     const value = params[name];
-    if (value === undefined) throw new Error(`no value for :${name} in ${pattern}`);
-    return encodeURIComponent(value);
+    if (value === undefined) throw new Error(`no value for ${kind}${name} in ${pattern}`);
+    return kind === '*' ? value : encodeURIComponent(value);
   });
 }
 
