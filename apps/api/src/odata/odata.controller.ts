@@ -25,12 +25,22 @@ export class ODataController {
   }
 }
 
-/** The feed is read-only: any other method is 405 with `Allow`, before authentication. */
+/**
+ * The feed is read-only: any other method is 405 with `Allow`, before authentication; a GET
+ * that reaches this far (`/odata` itself) names no data source.
+ */
 @ApiExcludeController()
 @Controller('odata')
 export class ODataMethodsController {
   @All(['', ...FEED_PATHS])
   refuse(@Req() req: Request): never {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      throw new ODataException(
+        404,
+        'not_found',
+        'A feed lives at /odata/{key}/: add the key of a data source',
+      );
+    }
     throw new ODataException(
       405,
       'method_not_allowed',
