@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { DataSource, HistoryPage, Token, TokenList } from '@feedpass/contracts';
 import { generateTokenValue } from '@feedpass/domain';
 import type { ApiClient } from '../setup/api-client';
@@ -360,6 +361,45 @@ describe('OData feed authentication: HTTP Basic with access tokens (SPEC 6)', ()
       // Once Retry-After has passed, gus gets in again from the first address.
       test.clock.advance(wait * 1000);
       expect((await feed(gus.credentials)).status).toBe(200);
+    });
+
+    it("nobody who merely knows a username can stop its owner's refreshes: floods from six loopback addresses, then the right token from a seventh → 200", async () => {
+      const own = await mintCredentials(clients.dave, 'dave', 'scheduled refresh');
+      // Real connections from distinct loopback addresses (no forwarded header).
+      const from = (address: string, credentials: Credentials) =>
+        new Promise<number>((done, fail) => {
+          const url = new URL(`${test.baseUrl}${feedPath(source)}`);
+          const req = httpRequest(
+            url,
+            {
+              localAddress: address,
+              headers: { authorization: basicAuth(credentials.username, credentials.token) },
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => done(res.statusCode ?? 0));
+            },
+          );
+          req.on('error', fail);
+          req.end();
+        });
+      for (let a = 0; a < 6; a++) {
+        const address = `127.0.0.${20 + a}`;
+        for (let i = 0; i < 9; i++) {
+          // Well-formed wrong tokens (a database lookup each) and malformed ones (none).
+          const token = i % 2 ? generateTokenValue() : `not-a-token-${i}`;
+          expect(await from(address, { username: 'dave', token })).toBe(401);
+        }
+        // The flooding address itself is throttled for dave…
+        let status = 0;
+        for (let i = 0; i < 3 && status !== 429; i++) {
+          status = await from(address, { username: 'dave', token: generateTokenValue() });
+        }
+        expect(status).toBe(429);
+      }
+      // …but dave's scheduled refresh, from a seventh address, goes through.
+      expect(await from('127.0.0.27', own.credentials)).toBe(200);
+      expect(await from('127.0.0.28', own.credentials)).toBe(200);
     });
   });
 

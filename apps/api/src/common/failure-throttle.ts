@@ -56,8 +56,11 @@ export class FailureThrottle {
 export interface SignInThrottleRules {
   /** Failures of one username from one address. */
   perPair: ThrottleRule;
-  /** Failures of one username from anywhere. */
-  perUser: ThrottleRule;
+  /**
+   * Failures of one username from anywhere; omitted where anyone who knows a username could
+   * otherwise lock its owner out (the feed's Basic scheme).
+   */
+  perUser?: ThrottleRule;
   /** Failures from one address under any username. */
   perAddress: ThrottleRule;
   /** How a username is compared (e.g. case and surrounding spaces ignored). */
@@ -65,17 +68,17 @@ export interface SignInThrottleRules {
 }
 
 /**
- * Failed sign-ins slow down per (username, address), per username and per address. The
- * portal login and the OData Basic scheme use it with their own numbers.
+ * Failed sign-ins slow down per (username, address), per username (where configured) and
+ * per address. The portal login and the OData Basic scheme use it with their own numbers.
  */
 export class SignInThrottle {
   private readonly perPair: FailureThrottle;
-  private readonly perUser: FailureThrottle;
+  private readonly perUser: FailureThrottle | null;
   private readonly perAddress: FailureThrottle;
 
   constructor(private readonly rules: SignInThrottleRules) {
     this.perPair = new FailureThrottle(rules.perPair);
-    this.perUser = new FailureThrottle(rules.perUser);
+    this.perUser = rules.perUser ? new FailureThrottle(rules.perUser) : null;
     this.perAddress = new FailureThrottle(rules.perAddress);
   }
 
@@ -84,7 +87,7 @@ export class SignInThrottle {
     const [pair, user] = this.keys(username, ip);
     return Math.max(
       this.perPair.retryAfter(pair, now),
-      this.perUser.retryAfter(user, now),
+      this.perUser?.retryAfter(user, now) ?? 0,
       this.perAddress.retryAfter(ip, now),
     );
   }
@@ -92,7 +95,7 @@ export class SignInThrottle {
   failed(username: string, ip: string, now: number): void {
     const [pair, user] = this.keys(username, ip);
     this.perPair.fail(pair, now);
-    this.perUser.fail(user, now);
+    this.perUser?.fail(user, now);
     this.perAddress.fail(ip, now);
   }
 
