@@ -1,4 +1,5 @@
-// `npm start`: the whole product on embedded defaults (SPEC.md section 9).
+// `npm start`: the whole product on embedded defaults (README: local PostgreSQL, migrations,
+// demo data, API, portal, expiry job and a mail sink).
 // Compiles the API (SWC, a second or two, every time) and builds the portal only when its
 // sources are newer than the last build; starts a local PostgreSQL in .data/ unless
 // DATABASE_URL is set, a maildev mail sink unless SMTP_URL is set, then the API (which

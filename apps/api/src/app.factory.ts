@@ -68,7 +68,7 @@ export async function createApp(
   const openApi = new DocumentBuilder()
     .setTitle('feedpass API')
     .setDescription(
-      'The portal API of feedpass (SPEC.md section 7). Errors are {statusCode, code, message}.',
+      'The portal API of feedpass. Errors are {statusCode, code, message} with a stable code.',
     )
     .setVersion('1')
     .addCookieAuth('fp_session')

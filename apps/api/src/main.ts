@@ -8,7 +8,7 @@ import { runInContext } from './database/run-in-context.js';
 
 /**
  * Starts the API: in development mode it first applies migrations and seeds the demo
- * tenant (SPEC.md section 9); in production migrations are an explicit step.
+ * tenant (the README's `npm start` promise); in production migrations are an explicit step.
  */
 export async function bootstrap(config: AppConfig = loadConfig()) {
   const logger = new Logger('feedpass');

@@ -1,4 +1,4 @@
-/** Every error response of `/api` has this shape (SPEC.md section 7). */
+/** Every error response of `/api` has this shape; `code` is stable, `message` for people. */
 export interface ApiError {
   statusCode: number;
   /** Stable, snake_case, safe to switch on. */

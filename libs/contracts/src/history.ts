@@ -1,6 +1,6 @@
 import type { UserRef } from './tokens.js';
 
-/** Every audit event type (SPEC.md section 4). */
+/** Every audit event type: what the history records and the portal's History page filters by. */
 export const EVENT_TYPES = [
   'token.created',
   'token.label_changed',

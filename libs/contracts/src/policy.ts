@@ -1,6 +1,6 @@
 import type { UserRef } from './tokens.js';
 
-/** The tenant's token expiry policy (SPEC.md section 3). */
+/** The tenant's token expiry policy: default and maximum lifetime, and when owners are warned. */
 export const POLICY_MODES = ['none', 'fixed', 'max'] as const;
 export type PolicyMode = (typeof POLICY_MODES)[number];
 

@@ -1,4 +1,4 @@
-/** Personal access tokens (SPEC.md section 2). */
+/** Personal access tokens: shown once at creation, at most 5 active per user. */
 export const TOKEN_STATUSES = ['active', 'expired', 'revoked'] as const;
 export type TokenStatus = (typeof TOKEN_STATUSES)[number];
 
@@ -7,7 +7,7 @@ export const TOKEN_LABEL_MAX = 100;
 /** The prefix that lets secret scanners find leaked tokens. */
 export const TOKEN_PREFIX = 'fpat_';
 
-/** `Token` of SPEC.md section 7. Times are ISO-8601 UTC. Never carries the value. */
+/** A token as the API lists it. Times are ISO-8601 UTC. Never carries the value. */
 export interface Token {
   id: string;
   label: string;

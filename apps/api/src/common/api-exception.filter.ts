@@ -63,7 +63,7 @@ export function toApiException(error: unknown): ApiException {
   return new ApiException(500, 'internal_error', INTERNAL_ERROR);
 }
 
-/** The portal API's rendering: `{statusCode, code, message}` (SPEC.md section 7). */
+/** The portal API's rendering: `{statusCode, code, message}`, codes from libs/contracts. */
 export function toApiError(error: unknown): { body: ApiError; headers: Record<string, string> } {
   const e = toApiException(error);
   return {
@@ -77,7 +77,7 @@ export interface ODataError {
 }
 
 /**
- * The feed's rendering: `{"error":{"code","message"}}` (SPEC.md section 6) with
+ * The feed's rendering, OData's JSON error format `{"error":{"code","message"}}`, with
  * `OData-Version: 4.0` and `Content-Type: application/json;odata.metadata=minimal`; every
  * 401 is the one Basic challenge Power BI knows how to answer.
  */

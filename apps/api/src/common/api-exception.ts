@@ -9,7 +9,7 @@ export type FeedErrorCode =
   | 'timeout';
 
 /**
- * The one error type of feedpass: an HTTP status, a stable `code` (SPEC.md section 7 lists
+ * The one error type of feedpass: an HTTP status, a stable `code` (libs/contracts/src/errors.ts lists
  * the portal's), a message a person can act on, and headers such as `Retry-After`. It says
  * nothing about the response format: the global `ErrorFilter` renders it as the portal's
  * `{statusCode, code, message}` or as an OData error, depending on where the request went.

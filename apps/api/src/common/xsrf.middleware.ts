@@ -21,7 +21,7 @@ function same(a: string, b: string): boolean {
 }
 
 /**
- * Angular's double-submit XSRF defence (SPEC.md 7): hand out an `XSRF-TOKEN` cookie to
+ * Angular's double-submit XSRF defence for cookie-authenticated `/api` calls: hand out an `XSRF-TOKEN` cookie to
  * any client lacking one, and refuse a state-changing request whose
  * `X-XSRF-TOKEN` header does not match it. Nothing else in feedpass accepts unsafe methods
  * (the OData feed is read-only), so the check covers every path.

@@ -2,12 +2,12 @@ import { ApiException } from '../common/api-exception.js';
 
 /**
  * The feed throws the one error type; the global filter renders everything under `/odata`
- * as `{"error":{"code","message"}}` (SPEC.md section 6). The old name stays for the feed's
+ * as `{"error":{"code","message"}}`, OData's JSON error format. The old name stays for the feed's
  * call sites.
  */
 export { ApiException as ODataException };
 
-/** Exactly the challenge SPEC.md section 6 asks for. */
+/** The one Basic challenge of every 401 under /odata: Power BI answers it with username + token. */
 export const BASIC_CHALLENGE = 'Basic realm="feedpass", charset="UTF-8"';
 
 export const unauthorized = (

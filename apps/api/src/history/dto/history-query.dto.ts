@@ -6,7 +6,7 @@ import { EVENT_TYPES, HISTORY_PAGE_MAX, type EventType } from '@feedpass/contrac
 export class HistoryQueryDto {
   @ApiPropertyOptional({ enum: EVENT_TYPES })
   @IsOptional()
-  @IsIn(EVENT_TYPES, { message: 'type must be one of the event types of SPEC.md section 4' })
+  @IsIn(EVENT_TYPES, { message: `type must be one of ${EVENT_TYPES.join(', ')}` })
   type?: EventType;
 
   @ApiPropertyOptional({ description: 'Only events about this token' })
