@@ -1,22 +1,14 @@
 import { gunzipSync, brotliDecompressSync, inflateSync } from 'node:zlib';
 import { chooseEncoding, createEncoder } from './compression';
 import { negotiateFormat, parsePreferences, preferenceApplied } from './negotiation';
-import { ODataQueryError } from './query/odata-query-error';
+import { queryFailure } from './testing/query-failure';
 
 /** What Power Query's OData.Feed sends. */
 const POWER_QUERY_ACCEPT =
   'application/json;odata.metadata=minimal;q=1.0,application/json;odata=minimalmetadata;q=0.9,' +
   'application/atomsvc+xml;q=0.8,application/atom+xml;q=0.8,application/xml;q=0.7,text/plain;q=0.7';
 
-function failure(run: () => unknown): ODataQueryError {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ODataQueryError) return e;
-    throw e;
-  }
-  throw new Error('did not fail');
-}
+const failure = (run: () => unknown) => queryFailure('the negotiation', run);
 
 describe('negotiateFormat', () => {
   it('answers minimal metadata by default and to Power Query', () => {

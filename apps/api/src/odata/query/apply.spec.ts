@@ -1,19 +1,11 @@
+import { queryFailure } from '../testing/query-failure';
 import { setNamed } from '../testing/demo-model';
 import { compileApply } from './apply';
-import { ODataQueryError } from './odata-query-error';
 
 const TABLE = '"demo"."deals"';
 const apply = (text: string) => compileApply(text, setNamed('Deals'), TABLE);
 
-function failure(text: string): ODataQueryError {
-  try {
-    apply(text);
-  } catch (e) {
-    if (e instanceof ODataQueryError) return e;
-    throw e;
-  }
-  throw new Error(`$apply=${text} did not fail`);
-}
+const failure = (text: string) => queryFailure(`$apply=${text}`, () => apply(text));
 
 const shape = (text: string) =>
   apply(text).model.properties.map((p) => `${p.name}:${p.type.replace('Edm.', '')}`);

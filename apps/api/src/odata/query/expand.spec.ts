@@ -1,18 +1,11 @@
+import { queryFailure } from '../testing/query-failure';
 import { demoSets, setNamed } from '../testing/demo-model';
 import { parseExpand, splitTopLevel } from './expand';
-import { ODataQueryError } from './odata-query-error';
 
 const expand = (text: string, set = 'Deals') => parseExpand(text, setNamed(set), demoSets);
 
-function failure(text: string, set = 'Deals'): ODataQueryError {
-  try {
-    expand(text, set);
-  } catch (e) {
-    if (e instanceof ODataQueryError) return e;
-    throw e;
-  }
-  throw new Error(`$expand=${text} did not fail`);
-}
+const failure = (text: string, set = 'Deals') =>
+  queryFailure(`$expand=${text}`, () => expand(text, set));
 
 describe('parseExpand', () => {
   it('expands single-valued and collection navigation properties', () => {

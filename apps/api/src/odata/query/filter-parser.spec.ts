@@ -1,5 +1,5 @@
+import { queryFailure } from '../testing/query-failure';
 import { parseFilter, type FilterNode } from './filter-parser';
-import { ODataQueryError } from './odata-query-error';
 
 /** The AST as an S-expression, to compare shapes at a glance. */
 function show(node: FilterNode): string {
@@ -23,15 +23,8 @@ function show(node: FilterNode): string {
 
 const parse = (text: string) => show(parseFilter(text));
 
-function failure(text: string): ODataQueryError {
-  try {
-    parseFilter(text);
-  } catch (e) {
-    if (e instanceof ODataQueryError) return e;
-    throw e;
-  }
-  throw new Error(`parseFilter(${JSON.stringify(text)}) did not fail`);
-}
+const failure = (text: string) =>
+  queryFailure(`parseFilter(${JSON.stringify(text)})`, () => parseFilter(text));
 
 describe('parseFilter', () => {
   describe('operators', () => {

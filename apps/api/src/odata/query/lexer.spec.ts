@@ -1,5 +1,5 @@
+import { queryFailure } from '../testing/query-failure';
 import { tokenize, type Literal } from './lexer';
-import { ODataQueryError } from './odata-query-error';
 
 /** The single literal `text` lexes to. */
 function literal(text: string): Literal {
@@ -10,15 +10,8 @@ function literal(text: string): Literal {
   return token.literal;
 }
 
-function failure(text: string): ODataQueryError {
-  try {
-    tokenize(text, '$filter');
-  } catch (e) {
-    if (e instanceof ODataQueryError) return e;
-    throw e;
-  }
-  throw new Error(`tokenize(${JSON.stringify(text)}) did not fail`);
-}
+const failure = (text: string) =>
+  queryFailure(`tokenize(${JSON.stringify(text)})`, () => tokenize(text, '$filter'));
 
 describe('tokenize', () => {
   it('splits on any run of blanks and keeps positions', () => {

@@ -1,5 +1,5 @@
+import { queryFailure } from '../testing/query-failure';
 import type { EntitySetModel } from './edm';
-import { ODataQueryError } from './odata-query-error';
 import { parseOrderBy } from './orderby';
 
 const deals: EntitySetModel = {
@@ -18,15 +18,8 @@ const order = (text: string) =>
     (item) => `${item.property.column} ${item.descending ? 'desc' : 'asc'}`,
   );
 
-function failure(text: string): ODataQueryError {
-  try {
-    parseOrderBy(text, deals);
-  } catch (e) {
-    if (e instanceof ODataQueryError) return e;
-    throw e;
-  }
-  throw new Error(`parseOrderBy(${JSON.stringify(text)}) did not fail`);
-}
+const failure = (text: string) =>
+  queryFailure(`parseOrderBy(${JSON.stringify(text)})`, () => parseOrderBy(text, deals));
 
 describe('parseOrderBy', () => {
   it('parses properties with optional asc/desc, ascending by default', () => {

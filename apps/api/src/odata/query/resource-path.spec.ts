@@ -1,19 +1,11 @@
+import { queryFailure } from '../testing/query-failure';
 import { demoSets } from '../testing/demo-model';
-import { ODataQueryError } from './odata-query-error';
 import { keyCondition, parseResourcePath, targetOf, type ResourcePath } from './resource-path';
 
 const parse = (path: string): ResourcePath =>
   parseResourcePath(path === '' ? [] : path.split('/'), demoSets);
 
-function failure(path: string): ODataQueryError {
-  try {
-    parse(path);
-  } catch (e) {
-    if (e instanceof ODataQueryError) return e;
-    throw e;
-  }
-  throw new Error(`${path} did not fail`);
-}
+const failure = (path: string) => queryFailure(`${path}`, () => parse(path));
 
 const resource = (path: string) => {
   const parsed = parse(path);

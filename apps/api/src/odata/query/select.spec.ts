@@ -1,5 +1,5 @@
+import { queryFailure } from '../testing/query-failure';
 import type { EntitySetModel } from './edm';
-import { ODataQueryError } from './odata-query-error';
 import { parseSelect } from './select';
 
 const deals: EntitySetModel = {
@@ -15,15 +15,8 @@ const deals: EntitySetModel = {
 
 const names = (text: string) => parseSelect(text, deals).map((p) => p.name);
 
-function failure(text: string): ODataQueryError {
-  try {
-    parseSelect(text, deals);
-  } catch (e) {
-    if (e instanceof ODataQueryError) return e;
-    throw e;
-  }
-  throw new Error(`parseSelect(${JSON.stringify(text)}) did not fail`);
-}
+const failure = (text: string) =>
+  queryFailure(`parseSelect(${JSON.stringify(text)})`, () => parseSelect(text, deals));
 
 describe('parseSelect', () => {
   it('returns the listed properties in the order asked, without repeats', () => {

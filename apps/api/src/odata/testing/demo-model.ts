@@ -1,56 +1,62 @@
 import type { EntitySetModel, PropertyModel } from '../query/edm.js';
 import { withRelationships } from '../relationships.js';
 
-const prop = (
-  name: string,
-  column: string,
-  type: PropertyModel['type'],
-  nullable = false,
-): PropertyModel => ({ name, column, type, nullable });
+type Column = [name: string, column: string, type: PropertyModel['type'], nullable?: boolean];
 
-/** The demo CRM as the feed models it, for unit specs: Accounts, Contacts, Deals, LineItems. */
+const set = (name: string, key: string[], columns: Column[]): EntitySetModel => ({
+  name,
+  key,
+  properties: columns.map(([n, column, type, nullable = false]) => ({
+    name: n,
+    column,
+    type,
+    nullable,
+  })),
+});
+
+/** The demo CRM as the feed models it, for unit specs: Accounts, Contacts, Deals, DealProducts. */
 export const flatDemoSets: EntitySetModel[] = [
-  {
-    name: 'Accounts',
-    key: ['Id'],
-    properties: [
-      prop('Id', 'id', 'Edm.Int32'),
-      prop('Name', 'name', 'Edm.String'),
-      prop('Country', 'country', 'Edm.String'),
+  set(
+    'Accounts',
+    ['Id'],
+    [
+      ['Id', 'id', 'Edm.Int32'],
+      ['Name', 'name', 'Edm.String'],
+      ['Country', 'country', 'Edm.String'],
     ],
-  },
-  {
-    name: 'Contacts',
-    key: ['Id'],
-    properties: [
-      prop('Id', 'id', 'Edm.Int32'),
-      prop('AccountId', 'account_id', 'Edm.Int32'),
-      prop('Email', 'email', 'Edm.String'),
+  ),
+  set(
+    'Contacts',
+    ['Id'],
+    [
+      ['Id', 'id', 'Edm.Int32'],
+      ['AccountId', 'account_id', 'Edm.Int32'],
+      ['Email', 'email', 'Edm.String'],
     ],
-  },
-  {
-    name: 'Deals',
-    key: ['Id'],
-    properties: [
-      prop('Id', 'id', 'Edm.Int64'),
-      prop('AccountId', 'account_id', 'Edm.Int32'),
-      prop('Name', 'name', 'Edm.String'),
-      prop('Stage', 'stage', 'Edm.String'),
-      prop('Amount', 'amount', 'Edm.Decimal'),
-      prop('Probability', 'probability', 'Edm.Int16'),
-      prop('CreatedAt', 'created_at', 'Edm.DateTimeOffset'),
-      prop('ClosedAt', 'closed_at', 'Edm.DateTimeOffset', true),
+  ),
+  set(
+    'Deals',
+    ['Id'],
+    [
+      ['Id', 'id', 'Edm.Int64'],
+      ['AccountId', 'account_id', 'Edm.Int32'],
+      ['Name', 'name', 'Edm.String'],
+      ['Stage', 'stage', 'Edm.String'],
+      ['Amount', 'amount', 'Edm.Decimal'],
+      ['Probability', 'probability', 'Edm.Int16'],
+      ['CreatedAt', 'created_at', 'Edm.DateTimeOffset'],
+      ['ClosedAt', 'closed_at', 'Edm.DateTimeOffset', true],
     ],
-  },
-  {
-    name: 'DealProducts',
-    key: ['DealId', 'Product'],
-    properties: [
-      prop('DealId', 'deal_id', 'Edm.Int64'),
-      prop('Product', 'product', 'Edm.String'),
-      prop('Quantity', 'quantity', 'Edm.Int32'),
+  ),
+  set(
+    'DealProducts',
+    ['DealId', 'Product'],
+    [
+      ['DealId', 'deal_id', 'Edm.Int64'],
+      ['Product', 'product', 'Edm.String'],
+      ['Quantity', 'quantity', 'Edm.Int32'],
     ],
-  },
+  ),
 ];
 
 export const demoSets: EntitySetModel[] = withRelationships(flatDemoSets, [
