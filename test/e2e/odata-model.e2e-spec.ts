@@ -481,6 +481,16 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
       expect(typeof strings.body.value[0].Id).toBe('string');
     });
 
+    it('a malformed option is refused before any statement reaches the source', async () => {
+      for (const query of ['$top=abc', '$count=maybe', '$skip=-1', '$search=x', '$foo=1']) {
+        const before = statements;
+        const res = await get(`${path}Deals?${query}&$expand=Account`);
+        expect(res.status === 400 || res.status === 501).toBe(true);
+        expectODataError(res, res.status);
+        expect(statements - before).toBe(0);
+      }
+    });
+
     it('accepts a 16 kB query string', async () => {
       const ids = Array.from({ length: 2000 }, (_, i) => i + 1);
       const filter = `Id in (${ids.join(',')})`.padEnd(15_500, ' ');

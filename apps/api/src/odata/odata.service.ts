@@ -32,6 +32,7 @@ import {
   checkSingleEntityOptions,
   resolveOptions,
   type Options,
+  type PlainOptions,
 } from './read/query-options.js';
 import { SourceQuery } from './read/source-query.js';
 import { rawValue, valueWriter } from './serialize.js';
@@ -43,6 +44,7 @@ interface Negotiated {
   key: string;
   segments: string[];
   options: Options;
+  plain: PlainOptions;
   format: ResponseFormat;
   omitNulls: boolean;
   maxPageSize: number | null;
@@ -93,7 +95,7 @@ export class ODataService {
     request: Negotiated,
     res: Response,
   ): Promise<void> {
-    const plain = checkPlainOptions(request.options);
+    const { plain } = request;
     const { set, single } = targetOf(path);
     const scope = await this.scopeOf(feed, path);
     if (scope === null) return this.respond(res, request, 204, null, '');
@@ -293,12 +295,14 @@ function negotiate(req: Request): Negotiated {
   const pathname = at < 0 ? url : url.slice(0, at);
   const [, , key = '', ...segments] = pathname.split('/');
   const options = parseQueryString(url);
+  const plain = checkPlainOptions(options);
   const preferences = parsePreferences(req.get('prefer'));
   const origin = `${req.protocol}://${req.get('host')}`;
   return {
     key,
     segments,
     options,
+    plain,
     format: negotiateFormat(req.get('accept'), options.get('$format')?.value),
     omitNulls: preferences.omitNulls,
     maxPageSize: preferences.maxPageSize,

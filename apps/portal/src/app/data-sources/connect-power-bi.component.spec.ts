@@ -70,6 +70,37 @@ describe('ConnectPowerBiComponent', () => {
     expect(text()).toContain('A revoked or expired token fails on the next refresh.');
   });
 
+  it('walks through Excel, from the .odc or Get Data, with the user’s username', async () => {
+    await render([dataSource('a', 'Sales')]);
+    expect(el().querySelector('h2')!.textContent).toBe('Connect Power BI or Excel');
+    const headings = [...el().querySelectorAll('h3')].map((h) => h.textContent);
+    expect(headings).toContain('Excel');
+    expect(text()).toContain(
+      'Select Open in Excel next to the data source to open Excel on the feed',
+    );
+    expect(text()).toContain(
+      'Data → Get Data → From Other Sources → From OData Feed and paste the OData URL.',
+    );
+    expect(text()).toContain(
+      'When Excel asks how to sign in, choose Basic, enter uma.user as the User name and an access token as the Password.',
+    );
+  });
+
+  it('tells how to add related tables and where the relationships show', async () => {
+    await render([dataSource('a', 'Sales')]);
+    const related = el()
+      .querySelector('[data-testid="guide-relationships"]')!
+      .textContent!.replace(/\s+/g, ' ');
+    expect(related).toContain('Deals → Account and Contacts → Account');
+    expect(related).toContain(
+      "In Power BI Desktop's Navigator, tick a table and choose Select Related Tables",
+    );
+    expect(related).toContain('the Model view shows the relationships');
+    expect(related).toContain(
+      "Excel's Power Query Navigator offers the same Select Related Tables",
+    );
+  });
+
   it('links to Access Tokens for the password', async () => {
     await render([]);
     const links = [...el().querySelectorAll('a')].map((a) => [

@@ -7,9 +7,9 @@ import { RouterLink } from '@angular/router';
 import type { DataSource } from '@feedpass/contracts';
 
 /**
- * How to point Power BI Desktop and the Power BI service at a data source, with the user's own
- * username and the chosen data source's URL filled in. The README's "Connecting Power BI"
- * section says the same: change both together.
+ * How to point Power BI Desktop, the Power BI service and Excel at a data source, and find its
+ * related tables, with the user's own username and the chosen data source's URL filled in. The
+ * README's "Connecting Power BI" section says the same: change both together.
  */
 @Component({
   selector: 'fp-connect-power-bi',

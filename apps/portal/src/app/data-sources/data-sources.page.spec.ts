@@ -148,6 +148,7 @@ describe('DataSourcesPage', () => {
     expect(cells['actions'].text[1]).not.toContain('Delete');
     expect(cells['actions'].text[1]).toContain('Copy OData URL');
     expect(cells['actions'].text[1]).toContain('Open in Power BI Desktop');
+    expect(cells['actions'].text[1]).toContain('Open in Excel');
   });
 
   it('shows who an owned data source is shared with', async () => {
@@ -162,7 +163,7 @@ describe('DataSourcesPage', () => {
     expect(copy).toHaveBeenCalledWith('https://feedpass.example/odata/k3yShared/');
   });
 
-  describe('Open in Power BI Desktop', () => {
+  describe('Open in Power BI Desktop and Open in Excel', () => {
     const created: Blob[] = [];
     let clicked: { download: string; href: string }[];
     const { createObjectURL, revokeObjectURL } = URL;
@@ -173,7 +174,7 @@ describe('DataSourcesPage', () => {
       // jsdom has neither object URLs nor downloads.
       URL.createObjectURL = jest.fn((blob: Blob) => {
         created.push(blob);
-        return 'blob:pbids';
+        return 'blob:download';
       });
       URL.revokeObjectURL = jest.fn();
       jest.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
@@ -192,12 +193,31 @@ describe('DataSourcesPage', () => {
       await render([OWNED, SHARED]);
       await (await button('Open in Power BI Desktop: Team contacts')).click();
 
-      expect(clicked).toEqual([{ download: 'Team contacts.pbids', href: 'blob:pbids' }]);
+      expect(clicked).toEqual([{ download: 'Team contacts.pbids', href: 'blob:download' }]);
       expect(created).toHaveLength(1);
       expect(created[0].type).toBe('application/json');
       expect(await readText(created[0])).toBe(
         '{"version":"0.1","connections":[{"details":{"protocol":"odata","address":' +
           '{"url":"https://feedpass.example/odata/k3yShared/"}},"mode":"Import"}]}',
+      );
+      expect(fixture.nativeElement.ownerDocument.querySelector('a[download]')).toBeNull();
+    });
+
+    it('downloads {name}.odc opening Excel on the row’s OData URL through Power Query', async () => {
+      await render([OWNED, SHARED]);
+      await (await button('Open in Excel: Team contacts')).click();
+
+      expect(clicked).toEqual([{ download: 'Team contacts.odc', href: 'blob:download' }]);
+      expect(created).toHaveLength(1);
+      expect(created[0].type).toBe('text/x-ms-odc;charset=utf-8');
+      const odc = new DOMParser().parseFromString(await readText(created[0]), 'application/xml');
+      const odcText = (name: string) =>
+        odc.getElementsByTagNameNS('urn:schemas-microsoft-com:office:odc', name)[0].textContent!;
+      expect(odcText('ConnectionString')).toContain(
+        'Provider=Microsoft.Mashup.OleDb.1;Data Source=$Workbook$;Location=Team contacts;',
+      );
+      expect(odcText('PowerQueryMashupData')).toContain(
+        'Source = OData.Feed(&quot;https://feedpass.example/odata/k3yShared/&quot;, null, [Implementation=&quot;2.0&quot;])',
       );
       expect(fixture.nativeElement.ownerDocument.querySelector('a[download]')).toBeNull();
     });

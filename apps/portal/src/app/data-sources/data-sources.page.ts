@@ -18,6 +18,7 @@ import { TzDatePipe } from '../shared/tz-date.pipe';
 import { ConnectPowerBiComponent } from './connect-power-bi.component';
 import { CreateDataSourceDialogComponent } from './create-data-source-dialog.component';
 import { DataSourcesService } from './data-sources.service';
+import { downloadOdc } from './odc';
 import { downloadPbids } from './pbids';
 import { ShareDataSourceDialogComponent } from './share-data-source-dialog.component';
 
@@ -100,6 +101,10 @@ export class DataSourcesPage {
 
   protected openInDesktop(source: DataSource): void {
     downloadPbids(this.document, source.name, source.odataUrl);
+  }
+
+  protected openInExcel(source: DataSource): void {
+    downloadOdc(this.document, source);
   }
 
   protected openShare(source: DataSource): void {
