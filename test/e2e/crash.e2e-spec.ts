@@ -2,7 +2,7 @@ import type { CreatedToken, RotatedToken, Token, TokenList } from '@feedpass/con
 import pg from 'pg';
 import type { ApiClient, ApiResponse } from '../setup/api-client';
 import {
-  cliOk,
+  cliTenant,
   prng,
   runCli,
   sleep,
@@ -117,22 +117,11 @@ describe('the API process killed (SIGKILL) with requests in flight', () => {
     db = checkPool(databaseUrl);
     // LOG_LEVEL=error: a 500 leaves its cause in the process output.
     env = testEnv(databaseUrl, { LOG_LEVEL: 'error' });
-    await cliOk(['tenant:create', '--name', 'Crash'], env);
-    await cliOk(
-      [
-        'user:create',
-        '--tenant',
-        'Crash',
-        '--username',
-        'boss',
-        '--email',
-        'boss@example.test',
-        '--display-name',
-        'Boss',
-        '--role',
-        'admin',
-      ],
-      { ...env, FEEDPASS_PASSWORD: PASSWORD },
+    await cliTenant(
+      env,
+      'Crash',
+      [{ username: 'boss', displayName: 'Boss', role: 'admin' }],
+      PASSWORD,
     );
     port = await freePort();
     api = await startApiProcess(env, port);
@@ -366,21 +355,7 @@ describe('the expiry job killed (SIGKILL) mid-sweep', () => {
       SMTP_URL: sink.url,
       PUBLIC_URL: 'https://feedpass.example.test',
     });
-    await cliOk(['tenant:create', '--name', 'Sweep'], env);
-    await cliOk(
-      [
-        'user:create',
-        '--tenant',
-        'Sweep',
-        '--username',
-        'owner01',
-        '--email',
-        'owner01@example.test',
-        '--display-name',
-        'Owner 1',
-      ],
-      { ...env, FEEDPASS_PASSWORD: PASSWORD },
-    );
+    await cliTenant(env, 'Sweep', [{ username: 'owner01', displayName: 'Owner 1' }], PASSWORD);
     // The other owners as copies of the first (set-based: no password hashing needed).
     await db.query(
       `insert into app_user (id, created_at, updated_at, tenant_id, username, email, display_name, role, status, time_zone, password_hash)

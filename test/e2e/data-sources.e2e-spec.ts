@@ -2,7 +2,7 @@ import type { Catalog, DataSource, DataSourceList, HistoryPage } from '@feedpass
 import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '../setup/api-client';
 import { ApiClient as Client } from '../setup/api-client';
-import { expectApiError, signIn, sql } from '../setup/e2e-helpers';
+import { expectApiError, sql } from '../setup/e2e-helpers';
 import {
   createDataSource,
   expectChallenge,
@@ -14,13 +14,8 @@ import {
   seedDemoSchema,
   type Credentials,
 } from '../setup/odata-helpers';
-import {
-  seedTenant,
-  startTestApp,
-  TEST_PASSWORD,
-  type SeededUser,
-  type TestApp,
-} from '../setup/test-app';
+import { startTestApp, type SeededUser, type TestApp } from '../setup/test-app';
+import { seedAcmeAndGlobex } from '../setup/acme-globex';
 
 /**
  * Data sources (SPEC 6, 7): the catalog, create, list, share/unshare, delete — and what each
@@ -59,19 +54,10 @@ describe('data sources: /api/data-sources and who may read their feed (SPEC 6, 7
   beforeAll(async () => {
     test = await startTestApp({ PUBLIC_URL });
     await seedDemoSchema(test, { deals: 300 });
-    const acme = await seedTenant(test, 'Acme', [
-      { username: 'alice', role: 'admin' },
-      { username: 'bob' },
-      { username: 'carol' },
-    ]);
-    const globex = await seedTenant(test, 'Globex', [
-      { username: 'gina', role: 'admin' },
-      { username: 'hank' },
-    ]);
-    users = { ...acme.users, ...globex.users };
-    [alice, bob, carol, hank] = await Promise.all(
-      ['alice', 'bob', 'carol', 'hank'].map((u) => signIn(test, u, TEST_PASSWORD)),
-    );
+    ({
+      users,
+      clients: { alice, bob, carol, hank },
+    } = await seedAcmeAndGlobex(test));
     creds.bob = (await mintCredentials(bob, 'bob')).credentials;
     creds.carol = (await mintCredentials(carol, 'carol')).credentials;
     creds.hank = (await mintCredentials(hank, 'hank')).credentials;

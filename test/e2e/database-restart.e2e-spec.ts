@@ -1,11 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createApp } from '../../apps/api/src/app.factory';
 import { loadConfig } from '../../apps/api/src/config/app-config';
 import { ApiClient } from '../setup/api-client';
+import { cliOk, cliTenant, ROOT, sleep, within } from '../setup/api-process';
 
 import { createInterface, type Interface } from 'node:readline';
 import { freePort } from '../setup/free-port';
@@ -15,32 +16,7 @@ import { freePort } from '../setup/free-port';
  * fast with 503 and Retry-After (never 500, never a hang); once it is back, the app
  * recovers by itself — same sessions, same data — without a restart.
  */
-const ROOT = resolve(__dirname, '../..');
 const PASSWORD = 'restart-password-1';
-
-function cli(args: string[], env: Record<string, string>): Promise<void> {
-  return new Promise((done, fail) =>
-    execFile(
-      process.execPath,
-      ['dist/apps/api/src/cli.js', ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH!, ...env } },
-      (error, _out, stderr) => (error ? fail(new Error(stderr)) : done()),
-    ),
-  );
-}
-
-/** A request that must answer within the deadline (a hang fails the test). */
-async function within<T>(promise: Promise<T>, ms = 10_000): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>(
-    (_, fail) => (timer = setTimeout(() => fail(new Error(`no answer within ${ms} ms`)), ms)),
-  );
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 describe('the database restarting under the app', () => {
   let dir: string;
@@ -66,25 +42,8 @@ describe('the database restarting under the app', () => {
     pgLines = (createInterface({ input: pgProcess.stdout }) as Interface)[Symbol.asyncIterator]();
     databaseUrl = (JSON.parse((await pgLines.next()).value as string) as { url: string }).url;
     const env = { NODE_ENV: 'test', DATABASE_URL: databaseUrl };
-    await cli(['migrate'], env);
-    await cli(['tenant:create', '--name', 'Restart'], env);
-    await cli(
-      [
-        'user:create',
-        '--tenant',
-        'Restart',
-        '--username',
-        'rita',
-        '--email',
-        'rita@example.test',
-        '--display-name',
-        'Rita',
-      ],
-      {
-        ...env,
-        FEEDPASS_PASSWORD: PASSWORD,
-      },
-    );
+    await cliOk(['migrate'], env);
+    await cliTenant(env, 'Restart', [{ username: 'rita', displayName: 'Rita' }], PASSWORD);
     const config = loadConfig({
       ...env,
       PORTAL_DIR: '',
@@ -111,20 +70,21 @@ describe('the database restarting under the app', () => {
     await tell('stop', 'stopped');
 
     for (const path of ['/api/auth/me', '/api/tokens', '/api/health']) {
-      const res = await within(client.get<{ code: string; statusCode: number }>(path));
+      const res = await within(client.get<{ code: string; statusCode: number }>(path), 10_000);
       expect({ path, status: res.status }).toEqual({ path, status: 503 });
       expect(res.body.code).toBe('service_unavailable');
       if (path !== '/api/health') expect(res.headers.get('retry-after')).toBe('5');
     }
     const write = await within(
       client.post<{ code: string }>('/api/tokens', { label: 'while down' }),
+      10_000,
     );
     expect(write.status).toBe(503);
 
     await tell('start', 'started');
     let me = await client.get<{ username: string }>('/api/auth/me');
     for (let i = 0; i < 50 && me.status !== 200; i++) {
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       me = await client.get<{ username: string }>('/api/auth/me');
     }
     expect(me.status).toBe(200);

@@ -1,80 +1,55 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import pg from 'pg';
-import type { CreatedToken, PolicyUpdateResult, TokenList } from '@feedpass/contracts';
+import type { PolicyUpdateResult, TokenList } from '@feedpass/contracts';
 import { ExpirySweep } from '../../apps/api/src/expiry/expiry-sweep';
-import type { ApiClient } from '../setup/api-client';
-import { createUser, DAY, HOUR, MINUTE, signIn } from '../setup/e2e-helpers';
-import { addDays, addMs, eventCount, noticesOf, outboxOf, runJob } from '../setup/expiry-helpers';
+import { HOUR, MINUTE, signIn } from '../setup/e2e-helpers';
+import {
+  addDays,
+  addMs,
+  cliEnv,
+  eventCount,
+  mintExpiring,
+  newAcmeUser,
+  nextStart,
+  noticesOf,
+  outboxOf,
+  PUBLIC_URL,
+  runJob,
+  runJobAt,
+  startMailingApp,
+  type Minted,
+} from '../setup/expiry-helpers';
 import { SmtpSink, headerTo, type ReceivedMail } from '../setup/smtp-sink';
-import { seedTenant, startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
-import { LONG_SESSIONS, mint, put, tokenEvents, type EventRow } from '../setup/token-helpers';
+import { seedTenant, TEST_PASSWORD, type TestApp } from '../setup/test-app';
+import { put, tokenEvents, type EventRow } from '../setup/token-helpers';
 
 const ROOT = resolve(__dirname, '../..');
-const PUBLIC_URL = 'https://feedpass.example.test';
 
 /** The token-facing lines of an email: its subject, text and HTML, for "mentions" checks. */
-interface Minted {
-  id: string;
-  value: string;
-}
-
 const whole = (mail: ReceivedMail) => `${mail.subject}\n${mail.text}\n${mail.html}`;
 
 describe('expiry job and notices (SPEC 5)', () => {
   let sink: SmtpSink;
   let test: TestApp;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    sink = await SmtpSink.start();
-    test = await startTestApp({ ...LONG_SESSIONS, SMTP_URL: sink.url, PUBLIC_URL });
-    await seedTenant(test, 'Acme', [{ username: 'alice', role: 'admin' }]);
+    ({ sink, test, close } = await startMailingApp());
   });
-  afterAll(async () => {
-    await test.close();
-    await sink.stop();
-  });
+  afterAll(() => close());
 
-  /**
-   * Every test starts a little after the previous one ended: the clock only moves forward
-   * (the job runs for the whole database, not only for one test's tokens).
-   */
   let start: Date;
   beforeEach(async () => {
-    test.clock.advance(30 * DAY);
-    start = test.clock.now();
-    // Whatever earlier tests left due goes out now, so each test's counts are its own.
-    await runJob(test, start);
+    start = await nextStart(test);
   });
 
   /** Moves the clock to `at` and runs the job there, as the scheduled tick would. */
-  const jobAt = (at: Date) => {
-    test.clock.set(at);
-    return runJob(test, at);
-  };
+  const jobAt = (at: Date) => runJobAt(test, at);
   /** A fresh admin session (sessions end after 7 idle days, and tests move days at a time). */
   const admin = () => signIn(test, 'alice', TEST_PASSWORD);
-  /** A new user of Acme and a signed-in client of theirs. */
-  const newUser = async (
-    username: string,
-    extra: { timeZone?: string; displayName?: string } = {},
-  ) => {
-    const user = await createUser(await admin(), username, extra);
-    return { user, client: await signIn(test, username, TEST_PASSWORD) };
-  };
-  /** Mints through the API; `expiresAt` omitted means the policy default (none: no expiry). */
-  const mintExpiring = async (
-    client: ApiClient,
-    label: string,
-    expiresAt?: Date,
-  ): Promise<Minted> => {
-    const created: CreatedToken = await mint(
-      client,
-      label,
-      expiresAt ? { expiresAt: expiresAt.toISOString() } : {},
-    );
-    return { id: created.token.id, value: created.value };
-  };
+  const newUser = (username: string, extra: { timeZone?: string; displayName?: string } = {}) =>
+    newAcmeUser(test, username, extra);
   const kinds = (events: EventRow[]) => events.map((e) => e.details.kind);
 
   describe('thresholds', () => {
@@ -635,13 +610,7 @@ describe('expiry job and notices (SPEC 5)', () => {
           ['dist/apps/api/src/cli.js', ...args],
           {
             cwd: ROOT,
-            env: {
-              PATH: process.env.PATH,
-              NODE_ENV: 'test',
-              DATABASE_URL: test.databaseUrl,
-              SMTP_URL: sink.url,
-              PUBLIC_URL,
-            },
+            env: { PATH: process.env.PATH, ...cliEnv(test, sink) },
           },
           (error, stdout, stderr) =>
             done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),

@@ -1,13 +1,8 @@
 import type { HistoryEvent, RotatedToken } from '@feedpass/contracts';
 import { ApiClient } from '../setup/api-client';
-import { expectApiError, HOUR, signIn, sql } from '../setup/e2e-helpers';
-import {
-  seedTenant,
-  startTestApp,
-  TEST_PASSWORD,
-  type SeededUser,
-  type TestApp,
-} from '../setup/test-app';
+import { expectApiError, HOUR, sql } from '../setup/e2e-helpers';
+import { startTestApp, type SeededUser, type TestApp } from '../setup/test-app';
+import { seedAcmeAndGlobex } from '../setup/acme-globex';
 import {
   allHistory,
   allPages,
@@ -36,21 +31,12 @@ describe('history: /api/history and /api/admin/history (SPEC 4, 7)', () => {
 
   beforeAll(async () => {
     test = await startTestApp(LONG_SESSIONS);
-    const acme = await seedTenant(test, 'Acme', [
-      { username: 'alice', role: 'admin' },
-      { username: 'bob' },
-      { username: 'carol' },
-    ]);
-    const globex = await seedTenant(test, 'Globex', [
-      { username: 'gina', role: 'admin' },
-      { username: 'hank' },
-    ]);
-    acmeId = acme.tenantId;
-    globexId = globex.tenantId;
-    users = { ...acme.users, ...globex.users };
-    [alice, bob, carol, gina, hank] = await Promise.all(
-      ['alice', 'bob', 'carol', 'gina', 'hank'].map((u) => signIn(test, u, TEST_PASSWORD)),
-    );
+    ({
+      acmeId,
+      globexId,
+      users,
+      clients: { alice, bob, carol, gina, hank },
+    } = await seedAcmeAndGlobex(test));
 
     test.clock.advance(HOUR);
     t.one = test.clock.now().toISOString();

@@ -1,13 +1,8 @@
 import type { InventoryPage, InventoryToken, TokenStatus } from '@feedpass/contracts';
 import { ApiClient } from '../setup/api-client';
-import { DAY, expectApiError, HOUR, signIn, sql } from '../setup/e2e-helpers';
-import {
-  seedTenant,
-  startTestApp,
-  TEST_PASSWORD,
-  type SeededUser,
-  type TestApp,
-} from '../setup/test-app';
+import { DAY, expectApiError, HOUR, sql } from '../setup/e2e-helpers';
+import { startTestApp, type SeededUser, type TestApp } from '../setup/test-app';
+import { seedAcmeAndGlobex } from '../setup/acme-globex';
 import {
   allPages,
   feedAccepts,
@@ -32,20 +27,11 @@ describe('token inventory: GET /api/admin/tokens (SPEC 1, 7)', () => {
 
   beforeAll(async () => {
     test = await startTestApp(LONG_SESSIONS);
-    const acme = await seedTenant(test, 'Acme', [
-      { username: 'alice', role: 'admin' },
-      { username: 'bob' },
-      { username: 'carol' },
-    ]);
-    const globex = await seedTenant(test, 'Globex', [
-      { username: 'gina', role: 'admin' },
-      { username: 'hank' },
-    ]);
-    acmeId = acme.tenantId;
-    users = { ...acme.users, ...globex.users };
-    [alice, bob, carol, gina, hank] = await Promise.all(
-      ['alice', 'bob', 'carol', 'gina', 'hank'].map((u) => signIn(test, u, TEST_PASSWORD)),
-    );
+    ({
+      acmeId,
+      users,
+      clients: { alice, bob, carol, gina, hank },
+    } = await seedAcmeAndGlobex(test));
 
     const keep = async (client: ApiClient, name: string, extra: Record<string, unknown> = {}) => {
       const created = await mint(client, name, extra);

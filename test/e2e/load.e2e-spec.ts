@@ -4,7 +4,7 @@ import pg from 'pg';
 import { demoSchemaSql } from '../../apps/api/src/dev/demo-data';
 import type { ApiClient, ApiResponse } from '../setup/api-client';
 import {
-  cliOk,
+  cliTenant,
   httpGet,
   keepAliveAgent,
   prng,
@@ -98,22 +98,11 @@ describe(`load: ${READERS} OData readers and ${WRITERS} token writers for ${LOAD
       }
       db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
       const env = testEnv(databaseUrl, { LOG_LEVEL: 'error' });
-      await cliOk(['tenant:create', '--name', 'Load'], env);
-      await cliOk(
-        [
-          'user:create',
-          '--tenant',
-          'Load',
-          '--username',
-          'boss',
-          '--email',
-          'boss@example.test',
-          '--display-name',
-          'Boss',
-          '--role',
-          'admin',
-        ],
-        { ...env, FEEDPASS_PASSWORD: PASSWORD },
+      await cliTenant(
+        env,
+        'Load',
+        [{ username: 'boss', displayName: 'Boss', role: 'admin' }],
+        PASSWORD,
       );
       api = await startApiProcess(env);
       const admin = await signIn(api.url, 'boss', PASSWORD);

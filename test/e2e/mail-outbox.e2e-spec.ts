@@ -1,61 +1,49 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
-import type { CreatedToken, FailedMailList } from '@feedpass/contracts';
+import type { FailedMailList } from '@feedpass/contracts';
 import { ExpirySweep } from '../../apps/api/src/expiry/expiry-sweep';
 import { backoff, MAX_ATTEMPTS } from '../../apps/api/src/mail/outbox.dispatcher';
-import type { ApiClient } from '../setup/api-client';
-import { createUser, DAY, expectApiError, HOUR, MINUTE, signIn, sql } from '../setup/e2e-helpers';
-import { addDays, addMs, eventCount, noticesOf, outboxOf, runJob } from '../setup/expiry-helpers';
-import { SmtpSink } from '../setup/smtp-sink';
+import { spawnCli } from '../setup/api-process';
+import { DAY, expectApiError, HOUR, MINUTE, signIn, sql } from '../setup/e2e-helpers';
 import {
-  seedTenant,
-  startAppOn,
-  startTestApp,
-  TEST_PASSWORD,
-  type TestApp,
-} from '../setup/test-app';
-import { LONG_SESSIONS, mint } from '../setup/token-helpers';
+  addDays,
+  addMs,
+  cliEnv,
+  eventCount,
+  mintExpiring,
+  newAcmeUser,
+  nextStart,
+  noticesOf,
+  outboxOf,
+  runJob,
+  runJobAt,
+  startMailingApp,
+} from '../setup/expiry-helpers';
+import type { SmtpSink } from '../setup/smtp-sink';
+import { startAppOn, TEST_PASSWORD, type TestApp } from '../setup/test-app';
 
-const ROOT = resolve(__dirname, '../..');
-const PUBLIC_URL = 'https://feedpass.example.test';
 const SECOND = 1000;
 
 describe('mail outbox: exactly once, across instances, outages and crashes (SPEC 5)', () => {
   let sink: SmtpSink;
   let test: TestApp;
   let env: Record<string, string>;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    sink = await SmtpSink.start();
-    env = { ...LONG_SESSIONS, SMTP_URL: sink.url, PUBLIC_URL };
-    test = await startTestApp(env);
-    await seedTenant(test, 'Acme', [{ username: 'alice', role: 'admin' }]);
+    ({ sink, test, env, close } = await startMailingApp());
   });
-  afterAll(async () => {
-    await test.close();
-    await sink.stop();
-  });
+  afterAll(() => close());
 
   /** Each test starts later than the previous one ended, on a clean outbox, with the sink up. */
   let start: Date;
   beforeEach(async () => {
-    test.clock.advance(30 * DAY);
-    start = test.clock.now();
     sink.mode = 'accept';
     await sink.start();
-    // Whatever earlier tests left due is sent now, so each test counts only its own mail.
-    await runJob(test, start);
+    start = await nextStart(test);
     sink.clear();
   });
 
   const admin = () => signIn(test, 'alice', TEST_PASSWORD);
-  const newUser = async (username: string) => {
-    const user = await createUser(await admin(), username);
-    return { user, client: await signIn(test, username, TEST_PASSWORD) };
-  };
-  const mintExpiring = async (client: ApiClient, label: string, expiresAt: Date) =>
-    (await mint(client, label, { expiresAt: expiresAt.toISOString() }))
-      .token as CreatedToken['token'];
+  const newUser = (username: string) => newAcmeUser(test, username);
   const duplicates = () =>
     sql<{ token_id: string; kind: string; n: number }>(
       test,
@@ -166,8 +154,7 @@ describe('mail outbox: exactly once, across instances, outages and crashes (SPEC
 
       await sink.stop();
       const at = addDays(expires, -7);
-      test.clock.set(at);
-      const down = await runJob(test, at);
+      const down = await runJobAt(test, at);
       expect(down.sweep).toMatchObject({ notices: 2, emails: 2 });
       expect(down.outbox).toMatchObject({ sent: 0, retried: 2, failed: 0 });
 
@@ -184,16 +171,14 @@ describe('mail outbox: exactly once, across instances, outages and crashes (SPEC
       // The server is back, but the retry is not due yet: nothing is sent.
       await sink.start();
       const early = addMs(at, backoff(1) - SECOND);
-      test.clock.set(early);
-      const notYet = await runJob(test, early);
+      const notYet = await runJobAt(test, early);
       expect(notYet.outbox).toEqual({ sent: 0, retried: 0, failed: 0, cancelled: 0 });
       expect(sink.attempts).toBe(0);
       expect((await outboxOf(test, olga.id))[0].attempts).toBe(1);
 
       // Past next_attempt_at: delivered, once each.
       const retry = addMs(at, backoff(1));
-      test.clock.set(retry);
-      const back = await runJob(test, retry);
+      const back = await runJobAt(test, retry);
       expect(back.outbox).toMatchObject({ sent: 2, retried: 0 });
       expect(sink.for(olga.email)).toHaveLength(1);
       expect(sink.for(paul.email)).toHaveLength(1);
@@ -227,8 +212,7 @@ describe('mail outbox: exactly once, across instances, outages and crashes (SPEC
       let attemptsSeen = 0;
       for (let minute = 0; minute <= 60; minute++) {
         const now = addMs(at, minute * MINUTE);
-        test.clock.set(now);
-        const run = await runJob(test, now);
+        const run = await runJobAt(test, now);
         attemptsSeen += run.outbox.retried;
         expect(run.outbox.sent).toBe(0);
       }
@@ -242,8 +226,7 @@ describe('mail outbox: exactly once, across instances, outages and crashes (SPEC
 
       await sink.start();
       const later = addMs(at, 2 * HOUR);
-      test.clock.set(later);
-      await runJob(test, later);
+      await runJobAt(test, later);
       await runJob(test, addMs(later, MINUTE));
       for (const { user } of people) {
         expect(sink.for(user.email)).toHaveLength(1);
@@ -261,8 +244,7 @@ describe('mail outbox: exactly once, across instances, outages and crashes (SPEC
 
       let now = addDays(expires, -7);
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        test.clock.set(now);
-        const run = await runJob(test, now);
+        const run = await runJobAt(test, now);
         const [row] = await outboxOf(test, tess.id);
         expect(row.attempts).toBe(attempt);
         expect(new Date(row.next_attempt_at).getTime()).toBe(now.getTime() + backoff(attempt));
@@ -285,8 +267,7 @@ describe('mail outbox: exactly once, across instances, outages and crashes (SPEC
 
       // Parked: even with the server healthy again, it is not sent by later runs.
       sink.mode = 'accept';
-      test.clock.set(addMs(now, DAY));
-      await runJob(test, addMs(now, DAY));
+      await runJobAt(test, addMs(now, DAY));
       expect(sink.for(tess.email)).toHaveLength(0);
       expect(await eventCount(test, a.id, 'token.expiry_notice_sent')).toBe(0);
 
@@ -318,8 +299,7 @@ describe('mail outbox: exactly once, across instances, outages and crashes (SPEC
       await mintExpiring(client, 'Uma token', expires);
       sink.mode = 'reject-permanent';
       const at = addDays(expires, -7);
-      test.clock.set(at);
-      const first = await runJob(test, at);
+      const first = await runJobAt(test, at);
       expect(first.outbox.retried).toBe(1);
       expect((await outboxOf(test, uma.id))[0]).toMatchObject({ status: 'queued', attempts: 1 });
       sink.mode = 'accept';
@@ -371,27 +351,10 @@ describe('mail outbox: exactly once, across instances, outages and crashes (SPEC
       // Another process runs the job (the built CLI: sweep, then dispatch); the SMTP server
       // takes the message and does not answer, and the process is killed right then.
       sink.mode = 'stall';
-      const child = spawn(
-        process.execPath,
-        ['dist/apps/api/src/cli.js', 'job:expiry', '--now', at.toISOString()],
-        {
-          cwd: ROOT,
-          env: {
-            PATH: process.env.PATH,
-            NODE_ENV: 'test',
-            DATABASE_URL: test.databaseUrl,
-            SMTP_URL: sink.url,
-            PUBLIC_URL,
-          },
-          stdio: 'ignore',
-        },
-      );
-      const exited = new Promise<NodeJS.Signals | null>((done) =>
-        child.once('exit', (_code, signal) => done(signal)),
-      );
+      const job = spawnCli(['job:expiry', '--now', at.toISOString()], cliEnv(test, sink));
       await sink.waitForStalled(1);
-      child.kill('SIGKILL');
-      expect(await exited).toBe('SIGKILL');
+      job.child.kill('SIGKILL');
+      expect((await job.exited).signal).toBe('SIGKILL');
       // PostgreSQL ends the dead client's session (and its row lock); wait for that, no sleeping.
       await sql(
         test,
@@ -407,8 +370,7 @@ describe('mail outbox: exactly once, across instances, outages and crashes (SPEC
 
       sink.mode = 'accept';
       const later = addMs(at, MINUTE);
-      test.clock.set(later);
-      const run = await runJob(test, later);
+      const run = await runJobAt(test, later);
       expect(run.outbox.sent).toBe(1);
       await runJob(test, addMs(later, MINUTE));
       expect(sink.for(wes.email)).toHaveLength(1);

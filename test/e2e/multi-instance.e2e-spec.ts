@@ -3,6 +3,7 @@ import { createServer, request, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import pg from 'pg';
 import { ApiClient } from '../setup/api-client';
+import { cliTenant, runCli } from '../setup/api-process';
 import { SmtpSink } from '../setup/smtp-sink';
 import { createTestDatabase } from '../setup/test-database';
 import { freePort } from '../setup/free-port';
@@ -15,19 +16,6 @@ import { testEnv } from '../setup/test-env';
  */
 const ROOT = resolve(__dirname, '../..');
 const PASSWORD = 'multi-instance-password';
-
-function run(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['dist/apps/api/src/cli.js', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH!, ...env },
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.on('close', (code) => done({ code: code ?? 1, out }));
-  });
-}
 
 interface Instance {
   url: string;
@@ -106,24 +94,12 @@ describe('two API instances on one database', () => {
     );
     await db.end();
     env = testEnv(databaseUrl, { SMTP_URL: sink.url });
-    expect((await run(['tenant:create', '--name', 'Cluster'], env)).code).toBe(0);
-    for (const username of ['ann', 'ben']) {
-      const created = await run(
-        [
-          'user:create',
-          '--tenant',
-          'Cluster',
-          '--username',
-          username,
-          '--email',
-          `${username}@example.test`,
-          '--display-name',
-          username,
-        ],
-        { ...env, FEEDPASS_PASSWORD: PASSWORD },
-      );
-      expect(created.code).toBe(0);
-    }
+    await cliTenant(
+      env,
+      'Cluster',
+      ['ann', 'ben'].map((username) => ({ username, displayName: username })),
+      PASSWORD,
+    );
     [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
     proxy = await roundRobinProxy([a.url, b.url]);
   }, 60_000);
@@ -221,8 +197,8 @@ describe('two API instances on one database', () => {
     const after = new Date(Date.now() + 4 * 60 * 60 * 1000).toISOString();
 
     const runs = await Promise.all([
-      run(['job:expiry', '--now', after], env),
-      run(['job:expiry', '--now', after], env),
+      runCli(['job:expiry', '--now', after], env),
+      runCli(['job:expiry', '--now', after], env),
     ]);
     expect(runs.map((r) => r.code)).toEqual([0, 0]);
     await new Promise((r) => setTimeout(r, 200));

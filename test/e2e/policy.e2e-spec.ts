@@ -8,14 +8,9 @@ import type {
   UpdatePolicyRequest,
 } from '@feedpass/contracts';
 import { ApiClient } from '../setup/api-client';
-import { DAY, expectApiError, HOUR, MINUTE, signIn } from '../setup/e2e-helpers';
-import {
-  seedTenant,
-  startTestApp,
-  TEST_PASSWORD,
-  type SeededUser,
-  type TestApp,
-} from '../setup/test-app';
+import { DAY, expectApiError, HOUR, MINUTE } from '../setup/e2e-helpers';
+import { startTestApp, type SeededUser, type TestApp } from '../setup/test-app';
+import { seedAcmeAndGlobex } from '../setup/acme-globex';
 import {
   countWhere,
   isoIn,
@@ -41,19 +36,10 @@ describe('tenant expiry policy (SPEC 3, 7)', () => {
 
   beforeAll(async () => {
     test = await startTestApp(LONG_SESSIONS);
-    const acme = await seedTenant(test, 'Acme', [
-      { username: 'alice', role: 'admin' },
-      { username: 'bob' },
-      { username: 'carol' },
-    ]);
-    const globex = await seedTenant(test, 'Globex', [
-      { username: 'gina', role: 'admin' },
-      { username: 'hank' },
-    ]);
-    users = { ...acme.users, ...globex.users };
-    [alice, bob, carol, gina, hank] = await Promise.all(
-      ['alice', 'bob', 'carol', 'gina', 'hank'].map((u) => signIn(test, u, TEST_PASSWORD)),
-    );
+    ({
+      users,
+      clients: { alice, bob, carol, gina, hank },
+    } = await seedAcmeAndGlobex(test));
   });
   afterAll(() => test.close());
 

@@ -10,14 +10,9 @@ import type {
 } from '@feedpass/contracts';
 import { randomUUID } from 'node:crypto';
 import type { ApiClient, ApiResponse } from '../setup/api-client';
-import { expectApiError, HOUR, MINUTE, signIn, sql } from '../setup/e2e-helpers';
-import {
-  seedTenant,
-  startTestApp,
-  TEST_PASSWORD,
-  type SeededUser,
-  type TestApp,
-} from '../setup/test-app';
+import { expectApiError, HOUR, MINUTE, sql } from '../setup/e2e-helpers';
+import { startTestApp, type SeededUser, type TestApp } from '../setup/test-app';
+import { seedAcmeAndGlobex } from '../setup/acme-globex';
 import {
   feedAccepts,
   isoIn,
@@ -44,16 +39,10 @@ describe('access tokens: /api/tokens (SPEC 2, 7)', () => {
 
   beforeAll(async () => {
     test = await startTestApp(LONG_SESSIONS);
-    const acme = await seedTenant(test, 'Acme', [
-      { username: 'alice', role: 'admin' },
-      { username: 'bob' },
-      { username: 'carol' },
-    ]);
-    const globex = await seedTenant(test, 'Globex', [{ username: 'hank' }]);
-    users = { ...acme.users, ...globex.users };
-    [alice, bob, carol, hank] = await Promise.all(
-      ['alice', 'bob', 'carol', 'hank'].map((u) => signIn(test, u, TEST_PASSWORD)),
-    );
+    ({
+      users,
+      clients: { alice, bob, carol, hank },
+    } = await seedAcmeAndGlobex(test));
   });
   afterAll(() => test.close());
 

@@ -55,6 +55,29 @@ export async function cliOk(args: string[], env: Record<string, string>): Promis
   return run.out;
 }
 
+/**
+ * Creates a tenant and its users through the CLI, as an operator does (each command must
+ * succeed); every user signs in with `password` and has the address `<username>@example.test`.
+ */
+export async function cliTenant(
+  env: Record<string, string>,
+  tenant: string,
+  users: { username: string; displayName: string; role?: 'admin' }[],
+  password: string,
+): Promise<void> {
+  await cliOk(['tenant:create', '--name', tenant], env);
+  for (const { username, displayName, role } of users) {
+    await cliOk(
+      [
+        'user:create',
+        ...['--tenant', tenant, '--username', username, '--email', `${username}@example.test`],
+        ...['--display-name', displayName, ...(role ? ['--role', role] : [])],
+      ],
+      { ...env, FEEDPASS_PASSWORD: password },
+    );
+  }
+}
+
 /** One `node dist/apps/api/src/main.js` on a loopback port. */
 export interface ApiProcess {
   url: string;

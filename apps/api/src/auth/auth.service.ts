@@ -3,6 +3,7 @@ import type { CurrentUser } from '@feedpass/contracts';
 import type { Tenant, User } from '@feedpass/domain';
 import { ApiException, tooManyRequests, unauthenticated } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
+import { toUserProfile } from '../common/user-ref.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { Caller } from './caller.js';
 import type { SignInThrottle } from '../common/failure-throttle.js';
@@ -74,12 +75,7 @@ export class AuthService {
 export function toCurrentUser(user: User): CurrentUser {
   const tenant = user.tenant as Tenant;
   return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    displayName: user.displayName,
-    role: user.role,
-    timeZone: user.timeZone,
+    ...toUserProfile(user),
     tenant: { id: tenant.id, name: tenant.name },
   };
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { EventType } from '@feedpass/contracts';
+import type { Caller, SystemCaller } from '../auth/caller.js';
 import { Clock } from '../common/clock.js';
 import { HistoryRepository } from './history.repository.js';
 
@@ -38,5 +39,14 @@ export class HistoryRecorder {
       tokenLabel: entry.token?.label ?? null,
       details: entry.details ?? {},
     });
+  }
+
+  /** An event the caller caused: in their tenant, with them as the actor. */
+  recordBy(
+    em: EntityManager,
+    actor: Caller | SystemCaller,
+    entry: Omit<HistoryEntry, 'tenantId' | 'actorId'>,
+  ): void {
+    this.record(em, { ...entry, tenantId: actor.tenantId, actorId: actor.userId });
   }
 }

@@ -24,24 +24,17 @@ export class MetricsService {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
-  readonly authFailures = new Counter({
-    name: 'feedpass_auth_failures_total',
-    help: 'Failed sign-ins: portal logins and OData Basic attempts',
-    labelNames: ['kind'] as const,
-    registers: [this.registry],
-  });
-  readonly tokens = new Counter({
-    name: 'feedpass_tokens_total',
-    help: 'Access tokens minted, revoked and expired',
-    labelNames: ['event'] as const,
-    registers: [this.registry],
-  });
-  readonly emails = new Counter({
-    name: 'feedpass_emails_total',
-    help: 'Outbox emails by outcome',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly authFailures = this.counter(
+    'feedpass_auth_failures_total',
+    'Failed sign-ins: portal logins and OData Basic attempts',
+    'kind',
+  );
+  readonly tokens = this.counter(
+    'feedpass_tokens_total',
+    'Access tokens minted, revoked and expired',
+    'event',
+  );
+  readonly emails = this.counter('feedpass_emails_total', 'Outbox emails by outcome', 'outcome');
   readonly jobDuration = new Histogram({
     name: 'feedpass_expiry_job_duration_seconds',
     help: 'Duration of one expiry job run (sweep and dispatch)',
@@ -67,5 +60,10 @@ export class MetricsService {
       registers: [this.registry],
       collect: outbox('failed'),
     });
+  }
+
+  /** A counter of one label on this app's registry. */
+  private counter<L extends string>(name: string, help: string, label: L): Counter<L> {
+    return new Counter({ name, help, labelNames: [label], registers: [this.registry] });
   }
 }

@@ -65,10 +65,8 @@ export class PolicyService {
       const previous = row ? rulesOf(row) : DEFAULT_POLICY;
       const policy = row ?? em.create(TokenPolicy, { tenant: actor.tenantId, ...next });
       em.assign(policy, { ...next, updatedBy: actor.userId, updatedAt: now });
-      this.history.record(em, {
-        tenantId: actor.tenantId,
+      this.history.recordBy(em, actor, {
         type: 'policy.changed',
-        actorId: actor.userId,
         details: { from: previous, to: next, applyToExisting },
       });
       let shortened = 0;
@@ -88,10 +86,8 @@ export class PolicyService {
           );
         }
         for (const token of rows) {
-          this.history.record(em, {
-            tenantId: actor.tenantId,
+          this.history.recordBy(em, actor, {
             type: 'token.expiry_shortened',
-            actorId: actor.userId,
             subjectUserId: token.owner_id,
             token: { id: token.id, label: token.label },
             details: {

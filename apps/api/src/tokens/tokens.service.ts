@@ -84,10 +84,8 @@ export class TokensService {
     return this.em.transactional(async (em) => {
       const token = await this.findOwn(em, auth, id);
       if (token.label !== tokenLabel) {
-        this.history.record(em, {
-          tenantId: auth.tenantId,
+        this.history.recordBy(em, auth, {
           type: 'token.label_changed',
-          actorId: auth.userId,
           subjectUserId: auth.userId,
           token: { id: token.id, label: tokenLabel },
           details: { from: token.label, to: tokenLabel },
@@ -114,10 +112,8 @@ export class TokensService {
       const now = this.clock.now();
       const revoked = await this.tokens.revokeAllActive(em, auth.tenantId, auth.userId, now);
       for (const token of revoked) {
-        this.history.record(em, {
-          tenantId: auth.tenantId,
+        this.history.recordBy(em, auth, {
           type: 'token.revoked',
-          actorId: auth.userId,
           subjectUserId: auth.userId,
           token,
           details: { reason: 'revoke_all' },
@@ -196,10 +192,8 @@ export class TokensService {
     token.revokeReason = reason;
     token.nextNoticeAt = null;
     this.metrics.tokens.inc({ event: 'revoked' });
-    this.history.record(em, {
-      tenantId: auth.tenantId,
+    this.history.recordBy(em, auth, {
       type: 'token.revoked',
-      actorId: auth.userId,
       subjectUserId: auth.userId,
       token: { id: token.id, label: token.label },
       details: { reason },
@@ -232,10 +226,8 @@ export class TokensService {
         spec.now,
       ),
     });
-    this.history.record(em, {
-      tenantId: auth.tenantId,
+    this.history.recordBy(em, auth, {
       type: 'token.created',
-      actorId: auth.userId,
       subjectUserId: auth.userId,
       token: { id: token.id, label: token.label },
       details: {

@@ -5,6 +5,7 @@ import type { CreateUserRequest, UserList, UserSummary } from '@feedpass/contrac
 import { User } from '@feedpass/domain';
 import { ApiException, notFound } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
+import { toUserProfile } from '../common/user-ref.js';
 import type { Caller, SystemCaller } from '../auth/caller.js';
 import { PasswordService } from '../auth/password.service.js';
 import { SessionsService } from '../auth/sessions.service.js';
@@ -43,10 +44,8 @@ export class UsersService {
           status: 'active',
         });
         await em.flush();
-        this.history.record(em, {
-          tenantId: actor.tenantId,
+        this.history.recordBy(em, actor, {
           type: 'user.created',
-          actorId: actor.userId,
           subjectUserId: created.id,
           details: { username: created.username, role: created.role },
         });
@@ -93,10 +92,8 @@ export class UsersService {
       user.status = status;
       user.deactivatedAt = status === 'deactivated' ? this.clock.now() : null;
       if (status === 'deactivated') await this.sessions.endAllFor(em, user.id);
-      this.history.record(em, {
-        tenantId: actor.tenantId,
+      this.history.recordBy(em, actor, {
         type: status === 'deactivated' ? 'user.deactivated' : 'user.reactivated',
-        actorId: actor.userId,
         subjectUserId: user.id,
         details: { username: user.username },
       });
@@ -107,13 +104,8 @@ export class UsersService {
 
 export function toUserSummary(user: User): UserSummary {
   return {
-    id: user.id,
-    username: user.username,
-    email: user.email,
-    displayName: user.displayName,
-    role: user.role,
+    ...toUserProfile(user),
     status: user.status,
-    timeZone: user.timeZone,
     createdAt: user.createdAt.toISOString(),
     deactivatedAt: user.deactivatedAt ? user.deactivatedAt.toISOString() : null,
   };
