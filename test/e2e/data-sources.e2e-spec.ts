@@ -125,6 +125,8 @@ describe('data sources: /api/data-sources and who may read their feed (SPEC 6, 7
         owned: true,
         odataUrl: expect.stringMatching(ODATA_URL),
         sharedWith: [],
+        rowFilters: {},
+        lastReadAt: null,
         // ISO-8601 UTC. (Not compared with test.clock: data_source.created_at comes from the
         // entity's wall-clock default, not the injectable Clock.)
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),

@@ -17,6 +17,9 @@ export const EVENT_TYPES = [
   'data_source.shared',
   'data_source.unshared',
   'data_source.deleted',
+  'data_source.updated',
+  'data_source.cloned',
+  'data_source.transferred',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,26 +1,97 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { LockMode } from '@mikro-orm/core';
+import type { DataSourceScope } from '@feedpass/contracts';
 import { DataSource, DataSourceShare } from '@feedpass/domain';
+
+/** A case-insensitive substring match on the name; LIKE's wildcards in `q` match themselves. */
+function nameContains(q: string | undefined) {
+  if (!q) return {};
+  const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return { name: { $ilike: `%${escaped}%` } };
+}
 
 /** Data sources and their shares with users of the same tenant. */
 @Injectable()
 export class DataSourceRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** What the user owns or was shared, in the tenant, by name, with owners. */
-  async listVisible(tenantId: string, userId: string): Promise<DataSource[]> {
+  /**
+   * What the user owns or was shared, in the tenant, by name, with owners; narrowed to what
+   * they own or what was shared with them, and to names containing `q` (any case).
+   */
+  async listVisible(
+    tenantId: string,
+    userId: string,
+    filter: { q?: string; scope?: DataSourceScope } = {},
+  ): Promise<DataSource[]> {
     const shared = await this.em.find(
       DataSourceShare,
       { user: userId },
       { fields: ['dataSource'] },
     );
+    const sharedIds = shared.map((s) => s.dataSource.id);
+    const whose =
+      filter.scope === 'owned'
+        ? { owner: userId }
+        : filter.scope === 'shared'
+          ? { id: { $in: sharedIds } }
+          : { $or: [{ owner: userId }, { id: { $in: sharedIds } }] };
+    return this.em.find(
+      DataSource,
+      { tenant: tenantId, ...whose, ...nameContains(filter.q) },
+      { populate: ['owner'], orderBy: { name: 'asc', id: 'asc' } },
+    );
+  }
+
+  /** Every data source of the tenant, for its admins: owner, last reader; by name. */
+  listTenant(tenantId: string, filter: { ownerId?: string; q?: string }): Promise<DataSource[]> {
     return this.em.find(
       DataSource,
       {
         tenant: tenantId,
-        $or: [{ owner: userId }, { id: { $in: shared.map((s) => s.dataSource.id) } }],
+        ...(filter.ownerId ? { owner: filter.ownerId } : {}),
+        ...nameContains(filter.q),
       },
-      { populate: ['owner'], orderBy: { name: 'asc', id: 'asc' } },
+      { populate: ['owner', 'lastReadBy'], orderBy: { name: 'asc', id: 'asc' } },
+    );
+  }
+
+  /** One of the tenant's data sources that the user owns or was shared; null otherwise. */
+  async findReadable(
+    em: EntityManager,
+    tenantId: string,
+    userId: string,
+    id: string,
+  ): Promise<DataSource | null> {
+    const source = await em.findOne(DataSource, { id, tenant: tenantId }, { populate: ['owner'] });
+    if (!source) return null;
+    if (source.owner.id === userId) return source;
+    return (await em.count(DataSourceShare, { dataSource: id, user: userId })) ? source : null;
+  }
+
+  /** One of the tenant's data sources, locked for a change of owner. */
+  findInTenantForUpdate(
+    em: EntityManager,
+    tenantId: string,
+    id: string,
+  ): Promise<DataSource | null> {
+    return em.findOne(
+      DataSource,
+      { id, tenant: tenantId },
+      { populate: ['owner'], lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+  }
+
+  /**
+   * Records a feed read: at most one write a minute per data source, and the condition keeps
+   * racing requests and instances to one.
+   */
+  async markRead(id: string, userId: string, now: Date, before: Date): Promise<void> {
+    await this.em.nativeUpdate(
+      DataSource,
+      { id, $or: [{ lastReadAt: null }, { lastReadAt: { $lt: before } }] },
+      { lastReadAt: now, lastReadBy: userId },
     );
   }
 
@@ -52,6 +123,18 @@ export class DataSourceRepository {
       { dataSource: sourceId, user: userId },
       { populate: ['user'] },
     );
+  }
+
+  /** Shares it with the user unless it already is; true when a share was added. */
+  async addShare(em: EntityManager, sourceId: string, userId: string): Promise<boolean> {
+    if (await this.findShare(em, sourceId, userId)) return false;
+    em.create(DataSourceShare, { dataSource: sourceId, user: userId });
+    await em.flush();
+    return true;
+  }
+
+  async removeShare(em: EntityManager, sourceId: string, userId: string): Promise<void> {
+    await em.nativeDelete(DataSourceShare, { dataSource: sourceId, user: userId });
   }
 
   async deleteShares(em: EntityManager, sourceId: string): Promise<void> {

@@ -6,7 +6,9 @@ import {
   HttpCode,
   Param,
   ParseUUIDPipe,
+  Patch,
   Post,
+  Query,
 } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiTags } from '@nestjs/swagger';
 import type { Catalog, DataSource, DataSourceList } from '@feedpass/contracts';
@@ -15,10 +17,14 @@ import { Auth, Authenticated } from '../auth/authenticated.decorator.js';
 import { notFound } from '../common/api-exception.js';
 import { CatalogService } from './catalog.service.js';
 import { DataSourcesService } from './data-sources.service.js';
+import { CloneDataSourceDto } from './dto/clone-data-source.dto.js';
 import { CreateDataSourceDto } from './dto/create-data-source.dto.js';
+import { ListDataSourcesQueryDto } from './dto/data-source-query.dto.js';
+import { TransferDataSourceDto } from './dto/transfer-data-source.dto.js';
+import { UpdateDataSourceDto } from './dto/update-data-source.dto.js';
 import { ShareDataSourceDto } from './dto/share-data-source.dto.js';
 
-const Id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => notFound(what) });
+export const Id = (what: string) => new ParseUUIDPipe({ exceptionFactory: () => notFound(what) });
 
 @ApiTags('data sources')
 @Controller('data-sources')
@@ -30,8 +36,8 @@ export class DataSourcesController {
   ) {}
 
   @Get()
-  list(@Auth() auth: Caller): Promise<DataSourceList> {
-    return this.sources.list(auth);
+  list(@Auth() auth: Caller, @Query() query: ListDataSourcesQueryDto): Promise<DataSourceList> {
+    return this.sources.list(auth, query);
   }
 
   @Get('catalog')
@@ -43,6 +49,41 @@ export class DataSourcesController {
   @ApiBadRequestResponse({ description: '`invalid_data_source`' })
   create(@Auth() auth: Caller, @Body() dto: CreateDataSourceDto): Promise<DataSource> {
     return this.sources.create(auth, dto);
+  }
+
+  @Patch(':id')
+  @ApiBadRequestResponse({ description: '`invalid_data_source`, `invalid_row_filter`' })
+  @ApiNotFoundResponse({ description: 'Not a data source you own' })
+  update(
+    @Auth() auth: Caller,
+    @Param('id', Id('Data source')) id: string,
+    @Body() dto: UpdateDataSourceDto,
+  ): Promise<DataSource> {
+    return this.sources.update(auth, id, dto);
+  }
+
+  @Post(':id/clone')
+  @ApiNotFoundResponse({ description: 'Not a data source you own or were shared' })
+  clone(
+    @Auth() auth: Caller,
+    @Param('id', Id('Data source')) id: string,
+    @Body() dto: CloneDataSourceDto,
+  ): Promise<DataSource> {
+    return this.sources.clone(auth, id, dto);
+  }
+
+  @Post(':id/transfer')
+  @HttpCode(200)
+  @ApiBadRequestResponse({ description: '`user_deactivated`, `already_owner`' })
+  @ApiNotFoundResponse({
+    description: 'Not yours (nor are you an admin), or no such user in your tenant',
+  })
+  transfer(
+    @Auth() auth: Caller,
+    @Param('id', Id('Data source')) id: string,
+    @Body() dto: TransferDataSourceDto,
+  ): Promise<DataSource> {
+    return this.sources.transfer(auth, id, dto);
   }
 
   @Post(':id/shares')

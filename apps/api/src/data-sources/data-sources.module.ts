@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { HistoryModule } from '../history/history.module.js';
+import { AdminDataSourcesController } from './admin-data-sources.controller.js';
+import { AdminDataSourcesService } from './admin-data-sources.service.js';
 import { CatalogService } from './catalog.service.js';
 import { DataSourceRepository } from './data-source.repository.js';
 import { DataSourcesController } from './data-sources.controller.js';
@@ -10,9 +12,10 @@ import { SourceDatabase } from './source-database.js';
 
 @Module({
   imports: [AuthModule, HistoryModule],
-  controllers: [DataSourcesController],
+  controllers: [DataSourcesController, AdminDataSourcesController],
   providers: [
     DataSourcesService,
+    AdminDataSourcesService,
     DataSourceRepository,
     CatalogService,
     SourceCatalogRepository,

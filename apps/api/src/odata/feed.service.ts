@@ -1,29 +1,44 @@
 import { Injectable } from '@nestjs/common';
 import type { CatalogTable } from '@feedpass/contracts';
+import type { DataSource } from '@feedpass/domain';
 import type { Caller } from '../auth/caller.js';
+import { Clock } from '../common/clock.js';
 import { CatalogService } from '../data-sources/catalog.service.js';
 import { DataSourceRepository } from '../data-sources/data-source.repository.js';
+import { modelOf } from './model.js';
 import { ODataException } from './odata-error.js';
 import type { EntitySetModel } from './query/edm.js';
-import { withRelationships, type RelationshipModel } from './relationships.js';
+import { parseFilter, type FilterNode } from './query/filter-parser.js';
+import { compileFilterAst } from './query/sql-compiler.js';
 
 /** One data source as a feed: its entity sets and where each one's rows live. */
 export interface Feed {
   key: string;
   sets: EntitySetModel[];
   source: Map<string, { table: string; uniqueKey: boolean }>;
+  /**
+   * The owner's row filter of each set that has one: ANDed into every statement that reads
+   * the set — rows, counts, keys, navigation, `$expand`, `$apply`, the portal's preview.
+   */
+  rowFilters: Map<string, FilterNode>;
 }
+
+/** A stored filter is read at most this often per data source: "last read" is that coarse. */
+const READ_MARK_MS = 60_000;
 
 /**
  * Opens the data source behind `/odata/{key}/` for a caller. An unknown key — or one
  * of another tenant, whose existence is not leaked — is `404`; a data source of the same
- * tenant that the token's owner neither owns nor was shared is `403`.
+ * tenant that the token's owner neither owns nor was shared is `403`. The data source is
+ * read on every request, so an edit (tables, row filters) applies to the very next one, on
+ * every instance.
  */
 @Injectable()
 export class FeedService {
   constructor(
     private readonly sources: DataSourceRepository,
     private readonly catalog: CatalogService,
+    private readonly clock: Clock,
   ) {}
 
   async open(key: string, caller: Caller): Promise<Feed> {
@@ -41,44 +56,59 @@ export class FeedService {
         'This data source is not shared with you; ask its owner to share it',
       );
     }
+    const feed = await this.feedOf(source);
+    const now = this.clock.now();
+    await this.sources.markRead(
+      source.id,
+      caller.userId,
+      now,
+      new Date(now.getTime() - READ_MARK_MS),
+    );
+    return feed;
+  }
+
+  /** The feed model of a data source, with its row filters (for the feed and the preview). */
+  async feedOf(source: Pick<DataSource, 'key' | 'tables' | 'rowFilters'>): Promise<Feed> {
     const byTable = new Map((await this.catalog.catalog()).tables.map((t) => [t.table, t]));
     const tables = source.tables.map((t) => byTable.get(t)).filter((t): t is CatalogTable => !!t);
+    const sets = modelOf(tables);
+    const rowFilters = new Map<string, FilterNode>();
+    for (const table of tables) {
+      const text = source.rowFilters?.[table.table];
+      if (text)
+        rowFilters.set(
+          table.entitySet,
+          rowFilter(
+            text,
+            sets.find((s) => s.name === table.entitySet)!,
+          ),
+        );
+    }
     return {
-      key,
-      sets: modelOf(tables),
+      key: source.key,
+      sets,
       source: new Map(
         tables.map((t) => [t.entitySet, { table: t.table, uniqueKey: t.kind === 'table' }]),
       ),
+      rowFilters,
     };
   }
 }
 
 /**
- * The entity sets of the published tables, related by their foreign keys. A foreign key to a
- * table the data source does not publish adds nothing.
+ * A stored row filter, checked against today's columns. One that no longer fits (a column
+ * was dropped from the source) fails closed: the set is refused rather than served unfiltered.
  */
-export function modelOf(tables: CatalogTable[]): EntitySetModel[] {
-  const setOf = new Map(tables.map((t) => [t.table, t.entitySet]));
-  const sets = tables.map((t) => ({
-    name: t.entitySet,
-    key: t.key,
-    properties: t.columns.map((c) => ({
-      name: c.name,
-      column: c.column,
-      type: c.type,
-      nullable: c.nullable,
-    })),
-  }));
-  const relationships: RelationshipModel[] = tables.flatMap((t) =>
-    t.foreignKeys
-      .filter((fk) => setOf.has(fk.referencedTable))
-      .map((fk) => ({
-        name: fk.name,
-        from: t.entitySet,
-        fromProperties: fk.columns,
-        to: setOf.get(fk.referencedTable)!,
-        toProperties: fk.referencedColumns,
-      })),
-  );
-  return withRelationships(sets, relationships);
+function rowFilter(text: string, set: EntitySetModel): FilterNode {
+  try {
+    const node = parseFilter(text);
+    compileFilterAst(node, set, []);
+    return node;
+  } catch {
+    throw new ODataException(
+      403,
+      'forbidden',
+      `The row filter of ${set.name} no longer fits its columns; ask the data source's owner to fix it`,
+    );
+  }
 }

@@ -34,6 +34,7 @@ import {
   type Options,
   type PlainOptions,
 } from './read/query-options.js';
+import { rowFilterOf, scopeOf } from './read/scope.js';
 import { SourceQuery } from './read/source-query.js';
 import { rawValue, valueWriter } from './serialize.js';
 
@@ -97,7 +98,7 @@ export class ODataService {
   ): Promise<void> {
     const { plain } = request;
     const { set, single } = targetOf(path);
-    const scope = await this.scopeOf(feed, path);
+    const scope = await this.pathScope(feed, path);
     if (scope === null) return this.respond(res, request, 204, null, '');
 
     if (path.count) {
@@ -185,8 +186,8 @@ export class ODataService {
    * The rows a path stands for before any query option: a set, one entity by key, or what a
    * navigation from one entity leads to. Null where a single-valued navigation is empty.
    */
-  private async scopeOf(feed: Feed, path: Resource): Promise<Scope | null> {
-    const root = this.scope(feed, path.root.set);
+  private async pathScope(feed: Feed, path: Resource): Promise<Scope | null> {
+    const root = scopeOf(feed, path.root.set, this.source);
     if (path.root.key)
       root.conditions.push(keyCondition(path.root.key, root.params, quoteIdentifier));
     const nav = path.navigation;
@@ -197,7 +198,7 @@ export class ODataService {
       root.params,
     );
     if (rows.length === 0) throw notFound(path);
-    const target = this.scope(feed, nav.target.set);
+    const target = scopeOf(feed, nav.target.set, this.source);
     for (const [i, pair] of nav.property.pairs.entries()) {
       const value = rows[0][parentColumns[i].column];
       if (value === null || value === undefined) return null;
@@ -212,20 +213,10 @@ export class ODataService {
     return target;
   }
 
-  private scope(feed: Feed, set: EntitySetModel): Scope {
-    const source = feed.source.get(set.name)!;
-    return {
-      set,
-      from: this.source.table(source.table),
-      uniqueKey: source.uniqueKey,
-      conditions: [],
-      params: [],
-    };
-  }
-
   private settings(feed: Feed, request: Negotiated): WriteSettings {
     return {
       tableOf: (name) => this.source.table(feed.source.get(name)!.table),
+      rowFilter: (set, params) => rowFilterOf(feed, set, params),
       ieee754: request.format.ieee754,
       omitNulls: request.omitNulls,
       pageSize: Math.min(this.source.pageSize, request.maxPageSize ?? Number.MAX_SAFE_INTEGER),

@@ -20,7 +20,12 @@ export function parseQueryString(url: string): Map<string, QueryOption> {
     const eq = raw.indexOf('=');
     const name = decode(eq < 0 ? raw : raw.slice(0, eq));
     const value = eq < 0 ? '' : decode(raw.slice(eq + 1));
-    if (options.has(name)) throw new ODataException(400, 'bad_request', `The query option ${name} is given more than once`);
+    if (options.has(name))
+      throw new ODataException(
+        400,
+        'bad_request',
+        `The query option ${name} is given more than once`,
+      );
     options.set(name, { name, value, raw });
   }
   return options;
@@ -30,6 +35,10 @@ function decode(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {
-    throw new ODataException(400, 'bad_request', `The query string has a malformed %-escape near "${text.slice(0, 40)}"`);
+    throw new ODataException(
+      400,
+      'bad_request',
+      `The query string has a malformed %-escape near "${text.slice(0, 40)}"`,
+    );
   }
 }

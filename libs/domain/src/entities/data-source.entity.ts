@@ -17,6 +17,11 @@ export const DataSource = defineEntity({
     name: p.string().length(100),
     key: p.string().length(32).unique(),
     tables: p.json<string[]>(),
+    /** Source table → OData `$filter` expression ANDed into every feed query of its set. */
+    rowFilters: p.json<Record<string, string>>().default('{}').onCreate(() => ({})),
+    /** The last feed read, written at most once a minute per data source. */
+    lastReadAt: p.datetime().nullable(),
+    lastReadBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
   },
   indexes: [{ name: 'data_source_owner_index', properties: ['owner'] }],
 });

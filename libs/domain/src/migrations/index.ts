@@ -3,6 +3,7 @@ import { Migration20261125135651 } from './Migration20261125135651.js';
 import { Migration20261125140634 } from './Migration20261125140634.js';
 import { Migration20261125141126 } from './Migration20261125141126.js';
 import { Migration20261125142453 } from './Migration20261125142453.js';
+import { Migration20261201203336 } from './Migration20261201203336.js';
 
 /**
  * Every migration, in order. `npm run migration:create` writes a new file here; add it to
@@ -13,4 +14,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261125140634', class: Migration20261125140634 },
   { name: 'Migration20261125141126', class: Migration20261125141126 },
   { name: 'Migration20261125142453', class: Migration20261125142453 },
+  { name: 'Migration20261201203336', class: Migration20261201203336 },
 ];

@@ -249,3 +249,13 @@ function keyProperties(set: EntitySetModel): PropertyModel[] {
 function unique(props: PropertyModel[]): PropertyModel[] {
   return [...new Set(props)];
 }
+
+/** The first `top` rows in scope in key order: what a preview shows of a set. */
+export async function readFirstRows(scope: Scope, top: number, query: Query): Promise<Row[]> {
+  const ordering = keyProperties(scope.set).map((property) => ({ property, descending: false }));
+  return query(
+    `select ${scope.set.properties.map((p) => ident(p.column)).join(', ')} from ${scope.from}` +
+      `${where(scope.conditions)} order by ${orderByClause(ordering)} limit ${Math.floor(top)}`,
+    scope.params,
+  );
+}

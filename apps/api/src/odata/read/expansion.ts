@@ -19,6 +19,8 @@ export type Query = (text: string, params: unknown[]) => Promise<Row[]>;
 export interface ExpansionContext {
   /** The quoted, schema-qualified table of each entity set. */
   tableOf: (set: string) => string;
+  /** The row filter of a set as a condition (values pushed onto params), or null. */
+  rowFilter: (set: EntitySetModel, params: unknown[]) => string | null;
   ieee754: boolean;
   omitNulls: boolean;
   /** Bound of an expanded collection without a nested `$top`. */
@@ -86,8 +88,16 @@ export async function loadExpansion(
   const table = ctx.tableOf(target.name);
   const select = columns.map((p) => ident(p.column)).join(', ');
 
+  const conditions = [match];
+  // A related row hidden by its set's row filter is not there: null, or left out.
+  const hidden = ctx.rowFilter(target, params);
+  if (hidden) conditions.push(hidden);
+
   if (!navigation.collection) {
-    const rows = await query(`select ${select} from ${table} where ${match}`, params);
+    const rows = await query(
+      `select ${select} from ${table} where ${conditions.join(' and ')}`,
+      params,
+    );
     const byTuple = new Map(rows.map((r) => [tupleOf(r, remote)!, r]));
     return (parent) => {
       const found = byTuple.get(tupleOf(parent, local) ?? '');
@@ -95,7 +105,6 @@ export async function loadExpansion(
     };
   }
 
-  const conditions = [match];
   if (item.filter) conditions.push(`(${compileFilterAst(item.filter, target, params)})`);
   const ordering: Ordering[] = [...item.orderBy];
   for (const key of keyOf(target)) {
