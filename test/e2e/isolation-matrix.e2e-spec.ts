@@ -87,6 +87,11 @@ interface VictimIds {
  * - `owner`: the path names a token or data source of the victim: nobody 401; everyone but
  *   the owner 404 `not_found` — another tenant, a colleague, the tenant admin (only an owner
  *   edits or revokes a token, SPEC 1) and a colleague the data source is shared with.
+ * - `reader`: the path names a data source of the victim that its recipient (rita) may read
+ *   too: nobody 401; everyone else 404; rita succeeds with `okStatus`.
+ * - `owner-or-admin`: the victim's data source, which its owner or the tenant's admin may
+ *   hand over: nobody 401; everyone else 404; the admin (alice) gets past the check to the
+ *   body's own refusal (`adminStatus`/`adminCode`), so the victim's data stays put.
  * - `admin`: a tenant admin acting on their own tenant: nobody 401; non-admins 403
  *   `forbidden`; another tenant's admin succeeds with `okStatus` and sees nothing of the
  *   victim's tenant.
@@ -95,7 +100,8 @@ interface VictimIds {
  * - `odata`: HTTP Basic with the caller's own token: nobody 401 with the Basic challenge;
  *   another tenant 404; the victim's own tenant 403 unless the data source is shared (200).
  */
-type Access = 'public' | 'user' | 'owner' | 'admin' | 'admin-user' | 'odata';
+type Access =
+  'public' | 'user' | 'owner' | 'reader' | 'owner-or-admin' | 'admin' | 'admin-user' | 'odata';
 
 interface MatrixRow extends RouteKey {
   access: Access;
@@ -111,8 +117,11 @@ interface MatrixRow extends RouteKey {
   /** `public`: the status (and `code`) every caller gets. */
   publicStatus?: number;
   publicCode?: string;
-  /** `user` / `admin`: the success a caller acting on their own data gets. */
+  /** `user` / `admin` / `reader`: the success a caller acting on their own data gets. */
   okStatus?: number;
+  /** `owner-or-admin`: what the tenant admin gets from the body's own check. */
+  adminStatus?: number;
+  adminCode?: string;
   /** For list responses: the items must be empty for callers outside the victim's reach. */
   emptyItems?: boolean;
   /** The legitimate call (run last, on fresh resources): who makes it and what they get. */
@@ -304,6 +313,43 @@ export const MATRIX: MatrixRow[] = [
     control: { as: 'victim', status: 204 },
   },
   {
+    method: 'PATCH',
+    path: '/api/data-sources/:id',
+    access: 'owner',
+    params: (v) => ({ id: v.sourceId }),
+    body: () => ({ name: 'renamed by someone', rowFilters: {} }),
+    control: { as: 'victim', status: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/data-sources/:id/clone',
+    access: 'reader',
+    params: (v) => ({ id: v.sourceId }),
+    body: (_, caller) => ({ name: `${caller}'s clone` }),
+    okStatus: 201,
+    control: { as: 'victim', status: 201 },
+  },
+  {
+    method: 'GET',
+    path: '/api/data-sources/:id/preview',
+    access: 'reader',
+    params: (v) => ({ id: v.sourceId }),
+    query: () => 'table=deals&top=5',
+    okStatus: 200,
+    control: { as: 'victim', status: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/data-sources/:id/transfer',
+    access: 'owner-or-admin',
+    params: (v) => ({ id: v.sourceId }),
+    // The admin asks to hand it to its own owner: past the permission check, refused, unchanged.
+    body: (_, caller) => ({ username: caller === 'victim' ? 'rita' : VICTIM }),
+    adminStatus: 400,
+    adminCode: 'already_owner',
+    control: { as: 'victim', status: 200 },
+  },
+  {
     method: 'DELETE',
     path: '/api/data-sources/:id',
     access: 'owner',
@@ -311,6 +357,13 @@ export const MATRIX: MatrixRow[] = [
     control: { as: 'victim', status: 204 },
   },
   // --- admin, own tenant ----------------------------------------------------------------------
+  {
+    method: 'GET',
+    path: '/api/admin/data-sources',
+    access: 'admin',
+    okStatus: 200,
+    control: { as: 'alice', status: 200 },
+  },
   {
     method: 'GET',
     path: '/api/admin/users',
@@ -506,6 +559,8 @@ const CALLERS: Record<Access, Actor[]> = {
   public: ['nobody', 'hank', 'gina', 'sam'],
   user: ['nobody', 'hank', 'gina', 'sam'],
   owner: ['nobody', 'hank', 'gina', 'sam', 'alice', 'rita'],
+  reader: ['nobody', 'hank', 'gina', 'sam', 'alice', 'rita'],
+  'owner-or-admin': ['nobody', 'hank', 'gina', 'sam', 'alice', 'rita'],
   admin: ['nobody', 'hank', 'gina', 'sam'],
   'admin-user': ['nobody', 'hank', 'gina', 'sam'],
   odata: ['nobody', 'hank', 'gina', 'sam', 'alice', 'rita'],
@@ -534,6 +589,14 @@ function expectationFor(row: MatrixRow, actor: Actor): Expectation {
       return { kind: 'ok', status: row.okStatus! };
     case 'owner':
       return { kind: 'api-error', status: 404, code: 'not_found' };
+    case 'reader':
+      return actor === 'rita'
+        ? { kind: 'ok', status: row.okStatus! }
+        : { kind: 'api-error', status: 404, code: 'not_found' };
+    case 'owner-or-admin':
+      return actor === 'alice'
+        ? { kind: 'api-error', status: row.adminStatus!, code: row.adminCode! }
+        : { kind: 'api-error', status: 404, code: 'not_found' };
     case 'admin':
       return a.admin
         ? { kind: 'ok', status: row.okStatus! }

@@ -27,6 +27,9 @@ export class ApiClient {
   post<T = unknown>(path: string, body?: unknown, headers: Record<string, string> = {}) {
     return this.request<T>('POST', path, body, headers);
   }
+  patch<T = unknown>(path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return this.request<T>('PATCH', path, body, headers);
+  }
 
   /** GET any /api path once, so the server hands out the XSRF cookie. */
   async primeXsrf(): Promise<void> {
