@@ -40,20 +40,46 @@ export function explain() {
       `security and observability middleware the app chose; ${(health.rps / bare.rps).toFixed(2)} → 0.5 is not reachable ` +
       `while the app's cheapest answer already costs ${Math.round(cpu('floor') / Math.max(1, cpu('bare')))}× the bare server's.`,
 
-    pagingRss: ({ max, before, timeline }) =>
+    pagingRss: ({ max, before, timeline, atBoot, limit }) =>
       `The server peaked at ${n0(max / 1e6)} MB while paging (${n0(before / 1e6)} MB before; ${timeline}). It does not ` +
       `grow with the rows: it levels off within the first 50 pages and stays there for the next 150, because only one ` +
-      `page is in memory at a time (keyset paging). The level is V8's heap sizing on top of a large fixed footprint: the ` +
-      `process takes ≈ 170 MB of RSS idle right after boot (~60 MB of it mapped code), and ` +
-      `each 5,000-row page (rows from pg, their strings, the ~1 MB body) outlives V8's default 16 MB ` +
-      `young-generation semi-spaces, so it is promoted and the old generation grows to ≈ 190 MB committed before a full ` +
-      `collection, while the live heap stays at 55–110 MB.\n\n` +
-      `Cheap fix, measured while writing the benchmark: run node with \`--max-semi-space-size=32\`. Pages then die in the ` +
-      `young generation; the peak was 260–265 MB in four runs (against 323–335 MB without), at the same paging speed, and ` +
-      `the RSS after the HTTP load figures fell too. In docker/Dockerfile: \`CMD ["node", "--max-semi-space-size=32", ` +
-      `"dist/apps/api/src/main.js"]\` — the benchmark starts the app with the node flags of that CMD, so the next run ` +
-      `measures it. (64 MB semi-spaces were worse again: 324 MB; a smaller old space, --max-old-space-size=160, made ` +
-      `paging 4× slower without lowering the peak.)`,
+      `page is in memory at a time (keyset paging). The limit of ${limit} MB is SPEC 14's; the process ` +
+      `${atBoot ? `took ${n0(atBoot / 1e6)} MB of RSS right after boot and ` : ''}already held ${n0(before / 1e6)} MB before the ` +
+      `first page, after two warm-up pages — above the limit before paging starts, so no paging change alone gets ` +
+      `under it: the fixed footprint (Nest, MikroORM, the portal's static middleware, ~60 MB of mapped code) is most ` +
+      `of it. On top of that comes V8's heap sizing: each 5,000-row page (rows from pg, their strings, the ~1 MB body) ` +
+      `is short-lived garbage, and the old generation grows before a full collection while the live heap stays at ` +
+      `55–110 MB (seen with --trace-gc while the benchmark was written).\n\n` +
+      `The app already runs with \`--max-semi-space-size=32\` (docker/Dockerfile's CMD, which the benchmark uses), the ` +
+      `cheap fix found earlier (it took the peak from 323–335 MB to 260–265 MB then). What is left is the footprint ` +
+      `itself; a smaller old space (--max-old-space-size=160) made paging 4× slower without lowering the peak.`,
+
+    pagingGzipRss: ({ max, before, timeline, limit }) =>
+      `With gzip the server peaked at ${n0(max / 1e6)} MB (${n0(before / 1e6)} MB before its first gzip pass, which ran ` +
+      `after an uncompressed pass; ${timeline}). Compression adds little: one zlib stream per response (a 32 kB ` +
+      `window and its buffers, native memory freed when the response ends) and the 64 kB chunks it is fed. The level ` +
+      `is the uncompressed paging's (see that figure): the process is above the ${limit} MB limit before any page is ` +
+      `read.`,
+
+    pagingGzip: ({ gzipRate, appRate, baseRate, gz, id }) =>
+      `Compressed paging reached ${n0(gzipRate)} rows/s against ${n0(appRate)} rows/s uncompressed and ${n0(baseRate)} ` +
+      `rows/s for the baseline (${(gzipRate / appRate).toFixed(2)} of the uncompressed feed). Per pass the server process ` +
+      `used ${gz.app.toFixed(1)} s of CPU with gzip against ${id.app.toFixed(1)} s without, and the client ` +
+      `${gz.self.toFixed(1)} s against ${id.self.toFixed(1)} s (inflating ~190 MB to find each page's @odata.nextLink, ` +
+      `as Power BI must too) — on the same two cores as the server and PostgreSQL.\n\n` +
+      `Where the server's extra CPU goes, from a \`--cpu-prof\` of the server process over two uncompressed and two ` +
+      `gzip passes of this figure (and the $expand figure): node:zlib's JavaScript (processChunk, processCallback) ` +
+      `took 0.4 s of main-thread samples in all, about 0.2 s per gzip pass, while the process used ≈ 1.6 s more CPU per ` +
+      `gzip pass than per uncompressed one. So ≈ 1.4 s per pass is deflate itself (level 4, ~190 MB), which runs on ` +
+      `libuv's thread pool and is not in the main thread's samples; the rest of the profile is the same as ` +
+      `uncompressed paging (the row serializer in odata/serialize.js 15 %, pg's row parsing 8 %, utf8Slice and ` +
+      `Buffer.toString 8 %, the main thread idle 35 % of the time). The time adds up rather than overlapping because ` +
+      `BodyStream (odata/read/body-stream.ts) writes 64 kB chunks and awaits 'drain' after each: a 64 kB write fills ` +
+      `the gzip stream's buffer, so the main thread waits for each chunk's deflate before it serializes the next, and ` +
+      `the client inflates each page before it asks for the next one. Not measured yet: a larger ` +
+      `writableHighWaterMark on the encoder (compression.ts) would let serialization of the next chunk overlap with ` +
+      `deflate of this one on the second core; gzip level 1 would cut the deflate CPU at some cost in bytes (this run ` +
+      `sends 0.12 of the bytes against the 0.15 allowed).`,
 
     paging: ({ appRate, baseRate, cpuText }) =>
       `The feed reached ${n0(appRate)} rows/s against ${n0(baseRate)} rows/s for the same keyset queries serialised in one ` +
@@ -64,6 +90,19 @@ export function explain() {
       `about twice the baseline's time, so the ratio sits at the target: it ranged from 0.41 to 0.73 over a dozen runs ` +
       `while the benchmark was written, mostly with the baseline's own speed. No cheap fix stands out: the next step ` +
       `would be streaming each page to the socket as rows are written instead of building it whole.`,
+
+    expand: ({ expanded, plain, cpuText, bytes }) =>
+      `Paging with $expand=Account took ${expanded.toFixed(2)} s against ${plain.toFixed(2)} s for the plain read ` +
+      `(${cpuText}). The expansion is one extra statement per page (\`id = any($1)\` over the page's distinct accounts), ` +
+      `and in a \`--cpu-prof\` of the server over this figure read/expansion.js itself took ≈ 0.1 s; the extra time is ` +
+      `the body: every deal carries its account, ${bytes} MB of JSON, so the row serializer (odata/serialize.js) ` +
+      `writes each of the page's accounts again for every deal that has it. Not measured yet: writing each ` +
+      `account's JSON once per page in loadExpansion (apps/api/src/odata/read/expansion.ts) and reusing the string.`,
+
+    apply: ({ feedMs, directMs }) =>
+      `The $apply request took ${feedMs.toFixed(0)} ms against ${directMs.toFixed(0)} ms for the GROUP BY in psql. ` +
+      `Unexplained in this run (no profile taken for it): the feed runs the same GROUP BY as a derived table ` +
+      `ordered by its six groups, so compare the two plans with EXPLAIN ANALYZE (parallel workers) first.`,
 
     lastVsFirst: ({ f, l }) =>
       `The last page took ${l.toFixed(1)} ms against ${f.toFixed(1)} ms for the first. Tables page by keyset, so the last ` +

@@ -8,9 +8,13 @@ import type { TestApp } from './test-app';
  */
 export const VOLATILE_COLUMNS = ['last_seen_at', 'last_used_at'] as const;
 
-/** Volatile per table, beyond the common ones. */
+/**
+ * Volatile per table, beyond the common ones: a data source's last feed read (written by a
+ * successful read at most once a minute, like a token's last use).
+ */
 const VOLATILE_BY_TABLE: Record<string, string[]> = {
   session: ['expires_at'],
+  data_source: ['last_read_at', 'last_read_by_id'],
 };
 
 export interface TableFingerprint {
