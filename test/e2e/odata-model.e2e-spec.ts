@@ -250,6 +250,19 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
       expectODataError(await get(`${path}Accounts(999999)/Deals`), 404);
     });
 
+    it('HEAD answers the headers of GET without a body', async () => {
+      const authorization = basicAuth(creds.username, creds.token);
+      for (const sub of ['Deals?$top=2', '$metadata', 'Deals(1)']) {
+        const get = await fetch(`${root}${sub}`, { headers: { authorization } });
+        const head = await fetch(`${root}${sub}`, { method: 'HEAD', headers: { authorization } });
+        expect(head.status).toBe(200);
+        expect(head.headers.get('content-type')).toBe(get.headers.get('content-type'));
+        expect(head.headers.get('odata-version')).toBe('4.0');
+        expect(await head.text()).toBe('');
+        expect((await get.text()).length).toBeGreaterThan(0);
+      }
+    });
+
     it('unknown paths are 404 and other methods 405 with Allow, all OData errors', async () => {
       expectODataError(await get(`${path}Deals/a/b/c`), 404, 'not_found');
       expectODataError(await get('/odata'), 404);
