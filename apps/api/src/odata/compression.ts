@@ -1,5 +1,12 @@
 import type { Transform } from 'node:stream';
-import { constants, createBrotliCompress, createDeflate, createGzip } from 'node:zlib';
+import {
+  constants,
+  createBrotliCompress,
+  createDeflate,
+  createGzip,
+  type BrotliOptions,
+  type ZlibOptions,
+} from 'node:zlib';
 
 export type ContentEncoding = 'br' | 'gzip' | 'deflate';
 
@@ -41,19 +48,24 @@ export function chooseEncoding(header: string | undefined): ContentEncoding | nu
  * stays bounded: that buffer per response.
  */
 export function createEncoder(encoding: ContentEncoding): Transform {
-  const highWaterMark = 1 << 20;
   switch (encoding) {
     case 'gzip':
-      return createGzip({ level: 2, highWaterMark });
+      return createGzip(tuned<ZlibOptions>({ level: 2 }));
     case 'deflate':
-      return createDeflate({ level: 2, highWaterMark });
+      return createDeflate(tuned<ZlibOptions>({ level: 2 }));
     case 'br':
-      return createBrotliCompress({
-        highWaterMark,
-        params: {
-          [constants.BROTLI_PARAM_QUALITY]: 3,
-          [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-        },
-      });
+      return createBrotliCompress(
+        tuned<BrotliOptions>({
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: 3,
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+          },
+        }),
+      );
   }
+}
+
+/** zlib hands its options on to the stream it is: the buffer size is a stream option. */
+function tuned<T extends object>(options: T): T & { highWaterMark: number } {
+  return { ...options, highWaterMark: 1 << 20 };
 }

@@ -22,6 +22,7 @@ import {
 import { BodyStream } from './read/body-stream.js';
 import {
   countCollection,
+  readColumns,
   readCollection,
   readEntity,
   type Scope,
@@ -164,12 +165,9 @@ export class ODataService {
         throw new ODataQueryError(400, `${name} does not apply to a single property`);
     }
     const property = path.property!;
-    const rows = await this.source.query(
-      `select ${quoteIdentifier(property.column)} as v from ${scope.from} where ${scope.conditions.join(' and ')}`,
-      scope.params,
-    );
+    const rows = await readColumns(scope, [property], this.source.query);
     if (rows.length === 0) throw notFound(path);
-    const value = rows[0].v;
+    const value = rows[0][property.column];
     if (value === null || value === undefined) return this.respond(res, request, 204, null, '');
     if (path.value)
       return this.respond(res, request, 200, 'text/plain', rawValue(property.type, value));
@@ -193,10 +191,7 @@ export class ODataService {
     const nav = path.navigation;
     if (!nav) return root;
     const parentColumns = nav.property.pairs.map((p) => column(path.root.set, p.local));
-    const rows = await this.source.query(
-      `select ${parentColumns.map((c) => quoteIdentifier(c.column)).join(', ')} from ${root.from} where ${root.conditions.join(' and ')}`,
-      root.params,
-    );
+    const rows = await readColumns(root, parentColumns, this.source.query);
     if (rows.length === 0) throw notFound(path);
     const target = scopeOf(feed, nav.target.set, this.source);
     for (const [i, pair] of nav.property.pairs.entries()) {

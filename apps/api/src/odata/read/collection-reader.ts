@@ -259,3 +259,11 @@ export async function readFirstRows(scope: Scope, top: number, query: Query): Pr
     scope.params,
   );
 }
+
+/** Some columns of the rows in scope (one entity's, where the scope holds its key). */
+export function readColumns(scope: Scope, columns: PropertyModel[], query: Query): Promise<Row[]> {
+  return query(
+    `select ${columns.map((p) => ident(p.column)).join(', ')} from ${scope.from}${where(scope.conditions)} limit 2`,
+    scope.params,
+  );
+}
