@@ -103,6 +103,20 @@ describe('access tokens: /api/tokens (SPEC 2, 7)', () => {
       expect((await list(bob)).items.find((t) => t.id === token.id)).toBeDefined();
     });
 
+    it('no response of the API may be cached (Cache-Control: no-store), the one with the value first', async () => {
+      const created = await bob.post('/api/tokens', { label: 'Not cached' });
+      expect(created.status).toBe(201);
+      expect(created.headers.get('cache-control')).toBe('no-store');
+      for (const res of [
+        await bob.get('/api/tokens'),
+        await bob.get('/api/auth/me'),
+        await bob.get('/api/health'),
+        await bob.get('/api/nope'),
+      ]) {
+        expect(res.headers.get('cache-control')).toBe('no-store');
+      }
+    });
+
     it('records token.created with the actor, the owner, the token and its expiry', async () => {
       const expiresAt = isoIn(test, 10 * 24 * HOUR);
       const { token } = await mint(bob, 'Audited', { expiresAt });

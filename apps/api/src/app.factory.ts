@@ -20,6 +20,12 @@ import type { AppConfig } from './config/app-config.js';
 
 const MAX_HEADER_BYTES = 64 * 1024;
 const FEED_PATH = /^\/odata(\/|\?|$)/i;
+const API_PATH = '/api';
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 /** Runs a middleware everywhere but under `/odata`. */
 function exceptFeed(middleware: RequestHandler): RequestHandler {
@@ -51,6 +57,9 @@ export async function createApp(
   app.use(pinoHttp(pinoHttpOptions(config)));
   app.use(httpMetrics(app.get(MetricsService)));
   app.use(securityHeaders(config.publicUrl.startsWith('https:')));
+  // Nothing the API answers may be kept by a browser or proxy cache (ASVS 8.2.1): a token
+  // value lives only in its create/rotate response.
+  app.use(API_PATH, noStore);
   // The feed is read-only and signs in with Basic on every request: no cookies and no XSRF
   // token there, so a POST meets the feed's own 405.
   app.use(exceptFeed(cookieParser()));
