@@ -95,6 +95,7 @@ describe('history: /api/history and /api/admin/history (SPEC 4, 7)', () => {
         ['token.created', 'beta'],
         ['token.label_changed', 'alpha renamed'],
         ['token.created', 'alpha'],
+        ['user.signed_in', null],
         ['user.created', null],
       ]);
       const times = items.map((e) => Date.parse(e.occurredAt));
@@ -138,6 +139,7 @@ describe('history: /api/history and /api/admin/history (SPEC 4, 7)', () => {
       expect(from.items.every((e) => e.occurredAt >= t.two)).toBe(true);
       expect(summary(to.items)).toEqual([
         ['token.created', 'alpha'],
+        ['user.signed_in', null],
         ['user.created', null],
       ]);
       expect(summary(between.items)).toEqual([
@@ -254,6 +256,7 @@ describe('history: /api/history and /api/admin/history (SPEC 4, 7)', () => {
       const carolOnly = await allHistory(alice, `/api/admin/history?userId=${users.carol.id}`);
       expect(summary(carolOnly)).toEqual([
         ['token.created', 'carol token'],
+        ['user.signed_in', null],
         ['user.created', null],
       ]);
 

@@ -74,6 +74,8 @@ interface VictimIds {
   sourceKey: string;
   /** The user the victim's data source is shared with (for `/shares/:userId`). */
   shareeId: string;
+  /** A session of the victim's that no client of the spec uses. */
+  sessionId: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,6 +188,71 @@ export const MATRIX: MatrixRow[] = [
     publicStatus: 401,
     publicCode: 'invalid_credentials',
     control: { as: 'victim', status: 200 },
+  },
+  // --- own account (SPEC 13) ---------------------------------------------------------------
+  {
+    method: 'PATCH',
+    path: '/api/auth/me',
+    access: 'user',
+    // Unchanged values: another caller's own row must stay as the baseline has it.
+    body: () => ({ timeZone: 'UTC' }),
+    okStatus: 200,
+    control: { as: 'victim', status: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/password',
+    access: 'user',
+    variant: 'others with a wrong current password; the victim with the right one',
+    body: (_, caller) =>
+      caller === 'victim'
+        ? { currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD }
+        : { currentPassword: 'not-the-current-one', newPassword: 'a-long-enough-password' },
+    okStatus: 400,
+    control: { as: 'victim', status: 204 },
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/sessions',
+    access: 'user',
+    okStatus: 200,
+    control: { as: 'victim', status: 200 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/auth/sessions/:id',
+    access: 'owner',
+    params: (v) => ({ id: v.sessionId }),
+    control: { as: 'victim', status: 204 },
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/password-reset',
+    access: 'public',
+    variant: "the victim's username: 202 like any other",
+    body: () => ({ username: VICTIM }),
+    publicStatus: 202,
+    control: { as: 'nobody', status: 202 },
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/password-reset/complete',
+    access: 'public',
+    variant: 'a forged link',
+    body: () => ({ token: 'f'.repeat(64), newPassword: 'a-long-enough-password' }),
+    publicStatus: 400,
+    publicCode: 'invalid_link',
+    control: { as: 'nobody', status: 400 },
+  },
+  {
+    method: 'POST',
+    path: '/api/auth/invitations/accept',
+    access: 'public',
+    variant: 'a forged link',
+    body: () => ({ token: 'e'.repeat(64), password: 'a-long-enough-password' }),
+    publicStatus: 400,
+    publicCode: 'invalid_link',
+    control: { as: 'nobody', status: 400 },
   },
   // --- signed-in user, own data -------------------------------------------------------------
   {
@@ -440,6 +507,36 @@ export const MATRIX: MatrixRow[] = [
   },
   // --- admin, naming the victim ---------------------------------------------------------------
   {
+    method: 'PATCH',
+    path: '/api/admin/users/:id',
+    access: 'admin-user',
+    params: (v) => ({ id: v.userId }),
+    body: () => ({ displayName: 'renamed by an admin' }),
+    control: { as: 'alice', status: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/users/:id/password-reset',
+    access: 'admin-user',
+    params: (v) => ({ id: v.userId }),
+    control: { as: 'alice', status: 202 },
+  },
+  // The control's fresh user has a password: past the permission check to the body's refusal.
+  {
+    method: 'POST',
+    path: '/api/admin/users/:id/invitation/resend',
+    access: 'admin-user',
+    params: (v) => ({ id: v.userId }),
+    control: { as: 'alice', status: 400 },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/admin/users/:id/invitation',
+    access: 'admin-user',
+    params: (v) => ({ id: v.userId }),
+    control: { as: 'alice', status: 400 },
+  },
+  {
     method: 'POST',
     path: '/api/admin/users/:id/deactivate',
     access: 'admin-user',
@@ -652,6 +749,17 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
     return client;
   }
 
+  /** Signs the victim in once more, for a session no client uses; its id. */
+  async function newVictimSession(): Promise<string> {
+    await signInAs(VICTIM);
+    const [row] = await sql<{ id: string }>(
+      test,
+      'select id from session where user_id = ? order by created_at desc, id limit 1',
+      [users[VICTIM].id],
+    );
+    return row.id;
+  }
+
   async function anonymous(): Promise<ApiClient> {
     const client = new ApiClient(test.baseUrl, { 'x-forwarded-for': address(nextAddress++) });
     await client.primeXsrf();
@@ -773,6 +881,7 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
     for (const name of ['alice', 'sam', 'rita', 'gina', 'hank'] as const)
       clients[name] = await signInAs(name);
     clients.victim = await signInAs(VICTIM);
+    const spareSession = await newVictimSession();
 
     // The victim's belongings, with labels and names no one else uses.
     const token = await mint(clients.victim, 'victim-label-Q9x');
@@ -793,6 +902,7 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
       sourceId: source.id,
       sourceKey: feedKey(source),
       shareeId: users.rita.id,
+      sessionId: spareSession,
     };
     markers = [
       victim.userId,
@@ -1042,6 +1152,7 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
         sourceId: source.id,
         sourceKey: feedKey(source),
         shareeId: users.rita.id,
+        sessionId: await newVictimSession(),
       };
     }
 

@@ -80,6 +80,7 @@ describe('user management: /api/admin/users (SPEC 1, 7)', () => {
         timeZone: 'UTC',
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
         deactivatedAt: null,
+        invitation: null,
       });
     });
 
@@ -167,6 +168,7 @@ describe('user management: /api/admin/users (SPEC 1, 7)', () => {
         timeZone: 'Europe/Berlin',
         createdAt: expect.any(String),
         deactivatedAt: null,
+        invitation: null,
       });
 
       const erik = new ApiClient(test.baseUrl);

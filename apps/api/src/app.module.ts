@@ -2,6 +2,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ormConfig } from '@feedpass/domain';
+import { AccountsModule } from './accounts/accounts.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { Clock } from './common/clock.js';
 import { CommonModule } from './common/common.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         }),
         AuthModule,
         HistoryModule,
+        AccountsModule,
         UsersModule,
         PolicyModule,
         TokensModule,

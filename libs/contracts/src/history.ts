@@ -13,6 +13,11 @@ export const EVENT_TYPES = [
   'user.created',
   'user.deactivated',
   'user.reactivated',
+  'user.updated',
+  'user.invited',
+  'user.password_changed',
+  'user.password_reset',
+  'user.signed_in',
   'data_source.created',
   'data_source.shared',
   'data_source.unshared',
@@ -22,6 +27,10 @@ export const EVENT_TYPES = [
   'data_source.transferred',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** How a `user.signed_in` happened (`sso` comes with single sign-on). */
+export const SIGN_IN_METHODS = ['password'] as const;
+export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
 export const REVOKE_REASONS = ['user', 'revoke_all', 'rotated'] as const;
 export type RevokeReason = (typeof REVOKE_REASONS)[number];

@@ -6,14 +6,14 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { SESSION_COOKIE, type CurrentUser, type LoginResponse } from '@feedpass/contracts';
-import type { CookieOptions, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
-import { newXsrfToken, setXsrfCookie } from '../common/xsrf.middleware.js';
 import type { Caller } from './caller.js';
 import { AuthService } from './auth.service.js';
 import { Auth, Authenticated } from './authenticated.decorator.js';
 import { LoginDto } from './dto/login.dto.js';
 import { SessionsService } from './sessions.service.js';
+import { sessionCookieOptions, setSessionCookie } from './session-cookie.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -40,8 +40,7 @@ export class AuthController {
       userAgent: req.get('user-agent'),
       previousSecret: req.cookies?.[SESSION_COOKIE],
     });
-    res.cookie(SESSION_COOKIE, secret, this.cookieOptions());
-    setXsrfCookie(res, newXsrfToken(), this.config.cookieSecure);
+    setSessionCookie(res, secret, this.config);
     return { user };
   }
 
@@ -50,16 +49,12 @@ export class AuthController {
   @Authenticated()
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.sessions.end(req.cookies[SESSION_COOKIE]);
-    res.clearCookie(SESSION_COOKIE, this.cookieOptions());
+    res.clearCookie(SESSION_COOKIE, sessionCookieOptions(this.config));
   }
 
   @Get('me')
   @Authenticated()
   me(@Auth() auth: Caller): Promise<CurrentUser> {
     return this.auth.me(auth);
-  }
-
-  private cookieOptions(): CookieOptions {
-    return { httpOnly: true, sameSite: 'lax', secure: this.config.cookieSecure, path: '/' };
   }
 }

@@ -7,6 +7,8 @@ import { SessionGuard } from './session.guard.js';
 import { SessionRepository } from './session.repository.js';
 import { SessionsService } from './sessions.service.js';
 import { UserRepository } from '../users/user.repository.js';
+import { HistoryRecorder } from '../history/history.recorder.js';
+import { HistoryRepository } from '../history/history.repository.js';
 
 @Module({
   controllers: [AuthController],
@@ -18,7 +20,11 @@ import { UserRepository } from '../users/user.repository.js';
     PasswordService,
     loginThrottleProvider,
     SessionGuard,
+    // Sign-ins are recorded; the history module imports this one, so its two stateless
+    // providers are registered here too rather than imported (which would be a cycle).
+    HistoryRecorder,
+    HistoryRepository,
   ],
-  exports: [SessionsService, PasswordService, SessionGuard, UserRepository],
+  exports: [AuthService, SessionsService, SessionRepository, PasswordService, SessionGuard, UserRepository],
 })
 export class AuthModule {}

@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import type { CurrentUser } from '@feedpass/contracts';
 import type { Tenant, User } from '@feedpass/domain';
@@ -11,6 +12,7 @@ import { LOGIN_THROTTLE } from './login-throttle.js';
 import { PasswordService } from './password.service.js';
 import { SessionsService } from './sessions.service.js';
 import { UserRepository } from '../users/user.repository.js';
+import { HistoryRecorder } from '../history/history.recorder.js';
 
 export interface LoginAttempt {
   username: string;
@@ -30,6 +32,8 @@ export class AuthService {
     @Inject(LOGIN_THROTTLE) private readonly throttle: SignInThrottle,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly em: EntityManager,
+    private readonly history: HistoryRecorder,
   ) {}
 
   /** Checks the password and starts a session; returns the cookie secret and the user. */
@@ -62,7 +66,21 @@ export class AuthService {
       ip: attempt.ip,
       userAgent: attempt.userAgent,
     });
+    await this.recordSignIn(user);
     return { secret, user: toCurrentUser(user) };
+  }
+
+  /** A `user.signed_in` event (method `password`) for a user who just got a session. */
+  async recordSignIn(user: User): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      this.history.record(em, {
+        tenantId: user.tenant.id,
+        type: 'user.signed_in',
+        actorId: user.id,
+        subjectUserId: user.id,
+        details: { method: 'password' },
+      });
+    });
   }
 
   async me(auth: Caller): Promise<CurrentUser> {

@@ -47,6 +47,28 @@ export class SessionRepository {
     return em.nativeDelete(Session, { user: userId });
   }
 
+  /** The user's sessions still usable at `now`, most recently seen first. */
+  listLive(userId: string, now: Date): Promise<Session[]> {
+    return this.em.find(
+      Session,
+      { user: userId, expiresAt: { $gt: now }, absoluteExpiresAt: { $gt: now } },
+      { orderBy: { lastSeenAt: 'desc', id: 'asc' } },
+    );
+  }
+
+  /** Ends one session of the user's own; false when the user has no such session. */
+  async deleteOwn(userId: string, id: string): Promise<boolean> {
+    return (await this.em.nativeDelete(Session, { id, user: userId })) > 0;
+  }
+
+  /** Ends every session of the user but `keepId` (a password change keeps the caller's). */
+  deleteOthers(em: EntityManager, userId: string, keepId: string | undefined): Promise<number> {
+    return em.nativeDelete(
+      Session,
+      keepId ? { user: userId, id: { $ne: keepId } } : { user: userId },
+    );
+  }
+
   deleteExpired(now: Date): Promise<number> {
     return this.em.nativeDelete(Session, {
       $or: [{ expiresAt: { $lte: now } }, { absoluteExpiresAt: { $lte: now } }],

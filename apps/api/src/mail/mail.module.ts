@@ -11,6 +11,6 @@ import { OutboxRepository } from './outbox.repository.js';
   imports: [AuthModule],
   controllers: [MailAdminController],
   providers: [Mailer, OutboxDispatcher, MailAdminService, OutboxRepository, NoticeRepository],
-  exports: [Mailer, OutboxDispatcher, NoticeRepository],
+  exports: [Mailer, OutboxDispatcher, OutboxRepository, NoticeRepository],
 })
 export class MailModule {}

@@ -15,7 +15,7 @@ export interface Recipient {
   timeZone: string;
 }
 
-const escape = (text: string) =>
+export const escapeHtml = (text: string) =>
   text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -102,12 +102,12 @@ export function noticeEmail(
   const items = lines
     .map(
       (l) =>
-        `<li><strong>${escape(l.label)}</strong> ${escape(headline(l, now))}<br>${escape(when(l))}<br>` +
-        `<a href="${escape(rotateUrl(l))}">Rotate “${escape(l.label)}”</a></li>`,
+        `<li><strong>${escapeHtml(l.label)}</strong> ${escapeHtml(headline(l, now))}<br>${escapeHtml(when(l))}<br>` +
+        `<a href="${escapeHtml(rotateUrl(l))}">Rotate “${escapeHtml(l.label)}”</a></li>`,
     )
     .join('');
   const html =
-    `<p>Hello ${escape(recipient.displayName)},</p>` +
+    `<p>Hello ${escapeHtml(recipient.displayName)},</p>` +
     `<p>These feedpass access tokens need your attention:</p><ul>${items}</ul>` +
     '<p><strong>What breaks:</strong> once a token has expired, every Power BI refresh that uses it fails with ' +
     '<code>401 Unauthorized</code>, in Power BI Desktop and in the Power BI service (scheduled refresh).</p>' +
@@ -115,8 +115,8 @@ export function noticeEmail(
     '<li>Open the Rotate link. feedpass mints a replacement with the same label under the current policy, ' +
     'revokes the old token, and shows you the new value once.</li>' +
     '<li>In the Power BI service, open the dataset <em>Settings → Data source credentials → Edit</em>, choose ' +
-    `<em>Basic</em>, enter your username <code>${escape(recipient.username)}</code> and paste the new token as the password. ` +
+    `<em>Basic</em>, enter your username <code>${escapeHtml(recipient.username)}</code> and paste the new token as the password. ` +
     'In Power BI Desktop: <em>File → Options and settings → Data source settings</em>.</li></ol>' +
-    `<p>Times are shown in ${escape(recipient.timeZone)}.</p><p>— feedpass</p>`;
+    `<p>Times are shown in ${escapeHtml(recipient.timeZone)}.</p><p>— feedpass</p>`;
   return { to: recipient.email, subject, text, html };
 }

@@ -2,8 +2,10 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Mailer } from './mailer.js';
+import { accountEmail, accountLink } from './account-email.js';
 import { noticeEmail, type NoticeLine, type Recipient } from './notice-email.js';
-import { OutboxRepository } from './outbox.repository.js';
+import { OutboxRepository, type ClaimedRow } from './outbox.repository.js';
+import type { MailMessage } from './mailer.js';
 
 export const MAX_ATTEMPTS = 15;
 const BASE_BACKOFF_MS = 30_000;
@@ -32,6 +34,9 @@ export interface DispatchResult {
 @Injectable()
 export class OutboxDispatcher {
   private readonly logger = new Logger('Outbox');
+  /** The dispatch a `kick` started, and whether another was asked for meanwhile. */
+  private running: Promise<void> | null = null;
+  private again = false;
 
   constructor(
     private readonly em: EntityManager,
@@ -53,34 +58,44 @@ export class OutboxDispatcher {
     return result;
   }
 
+  /**
+   * Sends what is due now, in the background, without making the caller wait for SMTP (an
+   * invitation or reset email goes out right away, not at the next job tick). Kicks while a
+   * dispatch runs coalesce into one more run after it.
+   */
+  kick(now: () => Date): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.dispatch(now()).catch((error: Error) =>
+          this.logger.warn(`Outbox dispatch failed: ${error.message}`),
+        );
+      } while (this.again);
+    })().finally(() => (this.running = null));
+  }
+
+  /** Resolves once no kicked dispatch is running (tests, shutdown). */
+  async whenIdle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
   /** Claims and handles one due message; false when none is left. */
   private async sendOne(now: Date, result: DispatchResult): Promise<boolean> {
     return this.em.fork().transactional(async (em) => {
       const row = await this.outbox.claimNext(em, now);
       if (!row) return false;
-      const notices = await this.outbox.notices(em, row.id);
-      // A token revoked since, or an owner deactivated since, leaves nothing to warn about.
-      const lines: NoticeLine[] = notices
-        .filter((n) => !n.revoked_at)
-        .map((n) => ({
-          tokenId: n.token_id,
-          label: n.label,
-          kind: n.kind,
-          expiresAt: new Date(n.expires_at),
-        }));
-      if (!lines.length || row.user_status !== 'active') {
+      const message = await this.render(em, row, now);
+      if (!message) {
         await this.outbox.cancel(em, row.id);
         result.cancelled++;
         return true;
       }
-      const recipient: Recipient = {
-        email: row.email,
-        displayName: row.display_name,
-        username: row.username,
-        timeZone: row.time_zone,
-      };
       try {
-        await this.mailer.send(noticeEmail(recipient, lines, this.config.publicUrl, now));
+        await this.mailer.send(message);
       } catch (error) {
         const attempts = row.attempts + 1;
         const failed = attempts >= MAX_ATTEMPTS;
@@ -99,5 +114,35 @@ export class OutboxDispatcher {
       result.sent++;
       return true;
     });
+  }
+
+  /** The email a claimed row stands for, or null when there is nothing left to say. */
+  private async render(em: EntityManager, row: ClaimedRow, now: Date): Promise<MailMessage | null> {
+    const recipient: Recipient = {
+      email: row.email,
+      displayName: row.display_name,
+      username: row.username,
+      timeZone: row.time_zone,
+    };
+    if (row.user_status !== 'active') return null;
+    if (row.kind !== 'notice') {
+      // A link used, superseded or expired since it was queued is not worth sending.
+      const expiresAt = row.link_expires_at ? new Date(row.link_expires_at) : null;
+      if (!row.link_secret || !expiresAt || expiresAt <= now) return null;
+      const link = accountLink(this.config.publicUrl, row.kind, row.link_secret);
+      return accountEmail(row.kind, recipient, link, expiresAt);
+    }
+    const notices = await this.outbox.notices(em, row.id);
+    // A token revoked since, or an owner deactivated since, leaves nothing to warn about.
+    const lines: NoticeLine[] = notices
+      .filter((n) => !n.revoked_at)
+      .map((n) => ({
+        tokenId: n.token_id,
+        label: n.label,
+        kind: n.kind,
+        expiresAt: new Date(n.expires_at),
+      }));
+    if (!lines.length) return null;
+    return noticeEmail(recipient, lines, this.config.publicUrl, now);
   }
 }

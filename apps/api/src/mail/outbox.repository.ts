@@ -14,7 +14,15 @@ export interface ClaimedRow {
   username: string;
   time_zone: string;
   user_status: string;
+  kind: 'notice' | 'invitation' | 'password_reset';
+  /** The one-time link's secret of an account email (erased once the row is settled). */
+  link_secret: string | null;
+  /** When the link stops working; null when the link is gone (superseded) or used. */
+  link_expires_at: Date | null;
 }
+
+/** Outbox SQL that erases a row's copy of its one-time link as the row settles. */
+const ERASE_LINK = 'link_secret = null';
 
 export interface NoticeRow {
   token_id: string;
@@ -45,8 +53,10 @@ export class OutboxRepository {
     const [row] = await execute<ClaimedRow>(
       em,
       `select o.id, o.tenant_id, o.user_id, o.attempts, u.email, u.display_name, u.username,
-              u.time_zone, u.status as user_status
+              u.time_zone, u.status as user_status, o.kind, o.link_secret,
+              case when l.used_at is null then l.expires_at end as link_expires_at
          from mail_outbox o join app_user u on u.id = o.user_id
+         left join account_link l on l.id = o.link_id
         where o.status = 'queued' and o.next_attempt_at <= ?
         order by o.next_attempt_at
         limit 1
@@ -69,7 +79,9 @@ export class OutboxRepository {
   }
 
   async cancel(em: EntityManager, id: string): Promise<void> {
-    await execute(em, `update mail_outbox set status = 'cancelled' where id = ?`, [id]);
+    await execute(em, `update mail_outbox set status = 'cancelled', ${ERASE_LINK} where id = ?`, [
+      id,
+    ]);
   }
 
   /** A failed attempt: queued again at `retryAt`, or parked as failed. */
@@ -80,8 +92,17 @@ export class OutboxRepository {
   ): Promise<void> {
     await execute(
       em,
-      `update mail_outbox set attempts = ?, next_attempt_at = ?, last_error = ?, status = ? where id = ?`,
-      [attempt.attempts, attempt.retryAt, attempt.error, attempt.failed ? 'failed' : 'queued', id],
+      `update mail_outbox set attempts = ?, next_attempt_at = ?, last_error = ?, status = ?,
+              link_secret = case when ? then null else link_secret end
+        where id = ?`,
+      [
+        attempt.attempts,
+        attempt.retryAt,
+        attempt.error,
+        attempt.failed ? 'failed' : 'queued',
+        attempt.failed,
+        id,
+      ],
     );
   }
 
@@ -89,7 +110,7 @@ export class OutboxRepository {
   async markSent(em: EntityManager, id: string, attempts: number, now: Date): Promise<void> {
     await execute(
       em,
-      `update mail_outbox set status = 'sent', sent_at = ?, attempts = ? where id = ?`,
+      `update mail_outbox set status = 'sent', sent_at = ?, attempts = ?, ${ERASE_LINK} where id = ?`,
       [now, attempts, id],
     );
     await execute(
@@ -100,6 +121,63 @@ export class OutboxRepository {
          from token_notice n join access_token t on t.id = n.token_id
         where n.outbox_id = ? and t.revoked_at is null`),
       [now, id],
+    );
+  }
+
+  /**
+   * Issues a one-time account link and queues the email that carries it, in one statement.
+   * PostgreSQL draws the secret (two random UUIDs, 244 random bits, as 64 hex digits), so
+   * it never travels as a statement parameter and no query log can hold it; the link row
+   * keeps only its SHA-256 digest, the outbox row a copy until the email is settled.
+   */
+  async queueLink(
+    em: EntityManager,
+    link: {
+      tenantId: string;
+      userId: string;
+      purpose: 'invitation' | 'password_reset';
+      expiresAt: Date;
+      now: Date;
+    },
+  ): Promise<string> {
+    const [row] = await execute<{ link_id: string }>(
+      em,
+      `with secret as (
+         select replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '') as s),
+       link as (
+         insert into account_link (id, created_at, updated_at, tenant_id, user_id, purpose, secret_hash, expires_at)
+         select gen_random_uuid(), ?, ?, ?, ?, ?, encode(sha256(convert_to(s, 'UTF8')), 'hex'), ?
+           from secret
+         returning id)
+       insert into mail_outbox (id, tenant_id, user_id, status, attempts, next_attempt_at, created_at, kind, link_id, link_secret)
+       select gen_random_uuid(), ?, ?, 'queued', 0, ?, ?, ?, link.id, secret.s from link, secret
+       returning link_id`,
+      [
+        link.now,
+        link.now,
+        link.tenantId,
+        link.userId,
+        link.purpose,
+        link.expiresAt,
+        link.tenantId,
+        link.userId,
+        link.now,
+        link.now,
+        link.purpose,
+      ],
+    );
+    return row.link_id;
+  }
+
+  /** Cancels the unsent emails of these links, erasing their copies of the link. */
+  async cancelForLinks(em: EntityManager, linkIds: string[]): Promise<void> {
+    if (!linkIds.length) return;
+    await execute(
+      em,
+      `update mail_outbox set status = 'cancelled', ${ERASE_LINK}
+        where link_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+          and status = 'queued'`,
+      [JSON.stringify(linkIds)],
     );
   }
 

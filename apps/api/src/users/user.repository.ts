@@ -39,6 +39,43 @@ export class UserRepository {
     });
   }
 
+  /** The user with their password hash (a password change checks the current one). */
+  findWithPassword(tenantId: string, userId: string): Promise<User | null> {
+    return this.em.findOne(
+      User,
+      { id: userId, tenant: tenantId },
+      { populate: ['passwordHash', 'tenant'] },
+    );
+  }
+
+  async setPassword(em: EntityManager, userId: string, passwordHash: string): Promise<void> {
+    await em.nativeUpdate(User, { id: userId }, { passwordHash });
+  }
+
+  /**
+   * Every change that could leave a tenant without an active admin takes this lock first,
+   * before any user row: two concurrent demotions are serialised, and the second one's
+   * count sees the first.
+   */
+  async lockTenantAdmins(em: EntityManager, tenantId: string): Promise<void> {
+    await execute(em, 'select id from tenant where id = ? for no key update', [tenantId]);
+  }
+
+  /** The tenant's active admins other than `exceptUserId` (under `lockTenantAdmins`). */
+  async otherActiveAdmins(
+    em: EntityManager,
+    tenantId: string,
+    exceptUserId: string,
+  ): Promise<number> {
+    const [row] = await execute<{ n: number }>(
+      em,
+      `select count(*)::int as n from app_user
+        where tenant_id = ? and role = 'admin' and status = 'active' and id <> ?`,
+      [tenantId, exceptUserId],
+    );
+    return row.n;
+  }
+
   list(tenantId: string): Promise<User[]> {
     return this.em.find(User, { tenant: tenantId }, { orderBy: { username: 'asc' } });
   }

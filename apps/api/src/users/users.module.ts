@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { TenantRepository } from './tenant.repository.js';
@@ -6,7 +7,7 @@ import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 @Module({
-  imports: [AuthModule, HistoryModule],
+  imports: [AuthModule, HistoryModule, AccountsModule],
   controllers: [UsersController],
   providers: [UsersService, TenantRepository],
   exports: [UsersService, TenantRepository],

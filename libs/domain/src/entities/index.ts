@@ -8,7 +8,9 @@ export * from './token-policy.entity.js';
 export * from './data-source.entity.js';
 export * from './token-notice.entity.js';
 export * from './mail-outbox.entity.js';
+export * from './account-link.entity.js';
 
+import { AccountLink } from './account-link.entity.js';
 import { AccessToken } from './access-token.entity.js';
 import { HistoryEvent } from './history-event.entity.js';
 import { TokenPolicy } from './token-policy.entity.js';
@@ -20,4 +22,4 @@ import { Tenant } from './tenant.entity.js';
 import { User } from './user.entity.js';
 
 /** Every entity of the one domain, for the ORM configuration. */
-export const ENTITIES = [Tenant, User, Session, HistoryEvent, AccessToken, TokenPolicy, DataSource, DataSourceShare, TokenNotice, MailOutbox];
+export const ENTITIES = [Tenant, User, Session, HistoryEvent, AccessToken, TokenPolicy, DataSource, DataSourceShare, TokenNotice, MailOutbox, AccountLink];

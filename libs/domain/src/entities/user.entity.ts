@@ -16,7 +16,8 @@ export const User = defineEntity({
     role: p.enum(ROLES).default('user'),
     status: p.enum(USER_STATUSES).default('active'),
     timeZone: p.string().length(64).default('UTC'),
-    passwordHash: p.string().length(255).hidden().lazy(),
+    /** Null until an invited user sets a password through their invitation link. */
+    passwordHash: p.string().length(255).nullable().hidden().lazy(),
     deactivatedAt: p.datetime().nullable(),
   },
   uniques: [

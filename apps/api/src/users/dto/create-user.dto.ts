@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, Length, Matches, Validate } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Validate,
+  ValidateIf,
+} from 'class-validator';
 import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
@@ -9,6 +19,7 @@ import {
   type CreateUserRequest,
   type Role,
 } from '@feedpass/contracts';
+import { Check } from '../../common/validation.js';
 import { IsTimeZone } from './is-time-zone.validator.js';
 
 export class CreateUserDto implements CreateUserRequest {
@@ -32,12 +43,30 @@ export class CreateUserDto implements CreateUserRequest {
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role: Role;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @ApiPropertyOptional({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: 'Required unless `invite` is true; refused with it',
+  })
+  @ValidateIf((o: CreateUserDto) => o.invite !== true || o.password !== undefined)
+  @Check(
+    'noPasswordWithInvite',
+    (value, o) => !((o as CreateUserDto).invite === true && value !== undefined),
+    'validation_failed',
+    'password must not be given with invite: the invitee sets their own',
+  )
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, {
     message: `password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`,
   })
-  password: string;
+  password?: string;
+
+  @ApiPropertyOptional({
+    description: 'Email the user a link to set their own password (7 days, single use)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  invite?: boolean;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin', default: 'UTC' })
   @IsOptional()
