@@ -84,4 +84,25 @@ describe('portal routes', () => {
     await harness.fixture.whenStable();
     expect(harness.routeNativeElement?.querySelector('h1')?.textContent).toBe('Users');
   });
+
+  it('lets admins open the Data Source Inventory', async () => {
+    await signedInAs(ADMIN);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/admin/data-sources');
+    expect(TestBed.inject(Router).url).toBe('/admin/data-sources');
+    http.match('/api/admin/users').forEach((req) => req.flush({ items: [] }));
+    http.expectOne('/api/admin/data-sources').flush({ items: [] });
+    await harness.fixture.whenStable();
+    expect(harness.routeNativeElement?.querySelector('h1')?.textContent).toBe(
+      'Data Source Inventory',
+    );
+  });
+
+  it('keeps users out of the Data Source Inventory', async () => {
+    await signedInAs(USER);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/admin/data-sources');
+    expect(TestBed.inject(Router).url).toBe('/tokens');
+    http.expectOne('/api/tokens').flush(tokenList([]));
+  });
 });

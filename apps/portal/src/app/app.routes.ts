@@ -20,6 +20,10 @@ export const routes: Routes = [
           { path: 'policy', loadChildren: () => import('./admin/policy/policy.routes') },
           { path: 'users', loadChildren: () => import('./admin/users/users.routes') },
           { path: 'inventory', loadChildren: () => import('./admin/inventory/inventory.routes') },
+          {
+            path: 'data-sources',
+            loadChildren: () => import('./admin/data-sources/admin-data-sources.routes'),
+          },
         ],
       },
     ],

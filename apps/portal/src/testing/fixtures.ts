@@ -27,6 +27,7 @@ export function summary(user: CurrentUser, extra: Partial<UserSummary> = {}): Us
     status: 'active',
     createdAt: '2024-01-01T23:30:00Z',
     deactivatedAt: null,
+    invitation: null,
     ...extra,
   };
 }

@@ -17,6 +17,8 @@ function dataSource(id: string, name: string): DataSource {
     owned: true,
     odataUrl: `https://feedpass.example/odata/${id}/`,
     sharedWith: [],
+    rowFilters: {},
+    lastReadAt: null,
     createdAt: '2024-01-01T00:00:00Z',
   };
 }

@@ -1,14 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { type CatalogTable, DATA_SOURCE_NAME_MAX, type DataSource } from '@feedpass/contracts';
 import { apiErrorMessage } from '../core/api-error';
 import { DataSourcesService } from './data-sources.service';
+import { TablePickerComponent } from './table-picker.component';
 
 /** Creates a data source from the catalog; closes with the created {@link DataSource}. */
 @Component({
@@ -17,10 +16,9 @@ import { DataSourcesService } from './data-sources.service';
     ReactiveFormsModule,
     MatDialogModule,
     MatButtonModule,
-    MatCheckboxModule,
     MatFormFieldModule,
     MatInputModule,
-    MatProgressBarModule,
+    TablePickerComponent,
   ],
   templateUrl: './create-data-source-dialog.component.html',
   styleUrl: './create-data-source-dialog.component.scss',
@@ -40,8 +38,6 @@ export class CreateDataSourceDialogComponent {
   protected readonly loadingCatalog = signal(true);
   protected readonly catalogError = signal<string | null>(null);
   protected readonly selected = signal<ReadonlySet<string>>(new Set());
-  /** Tables whose column list is shown. */
-  protected readonly expanded = signal<ReadonlySet<string>>(new Set());
   protected readonly submitted = signal(false);
   protected readonly noneSelected = computed(() => this.selected().size === 0);
   protected readonly pending = signal(false);
@@ -59,14 +55,6 @@ export class CreateDataSourceDialogComponent {
         this.loadingCatalog.set(false);
       },
     });
-  }
-
-  protected toggle(table: string, checked: boolean): void {
-    this.selected.update((set) => withMember(set, table, checked));
-  }
-
-  protected toggleColumns(table: string): void {
-    this.expanded.update((set) => withMember(set, table, !set.has(table)));
   }
 
   protected submit(): void {
@@ -94,11 +82,4 @@ export class CreateDataSourceDialogComponent {
         },
       });
   }
-}
-
-function withMember(set: ReadonlySet<string>, value: string, member: boolean): ReadonlySet<string> {
-  const next = new Set(set);
-  if (member) next.add(value);
-  else next.delete(value);
-  return next;
 }

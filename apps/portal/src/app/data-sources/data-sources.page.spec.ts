@@ -11,6 +11,7 @@ import { MATERIAL_ANIMATIONS } from '@angular/material/core';
 import { MatDialogHarness } from '@angular/material/dialog/testing';
 import { MatFormFieldHarness } from '@angular/material/form-field/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
+import { MatSelectHarness } from '@angular/material/select/testing';
 import { MatTableHarness } from '@angular/material/table/testing';
 import { provideRouter } from '@angular/router';
 import type { Catalog, DataSource } from '@feedpass/contracts';
@@ -29,6 +30,8 @@ function dataSource(extra: Partial<DataSource> = {}): DataSource {
     owned: true,
     odataUrl: 'https://feedpass.example/odata/k3yOwned/',
     sharedWith: [],
+    rowFilters: {},
+    lastReadAt: null,
     createdAt: '2024-01-01T23:30:00Z',
     ...extra,
   };
@@ -368,5 +371,177 @@ describe('DataSourcesPage', () => {
     await fixture.whenStable();
     expect((await rows())['tables'].text).toEqual(['accounts, deals']);
     expect(alert()).toBe('');
+  });
+
+  describe('search, scope and last read', () => {
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 350));
+    const listRequest = (params: Record<string, string>) =>
+      http.expectOne(
+        (req) =>
+          req.method === 'GET' &&
+          req.url === '/api/data-sources' &&
+          req.params.keys().length === Object.keys(params).length &&
+          Object.entries(params).every(([key, value]) => req.params.get(key) === value),
+      );
+
+    it('shows when each data source was last read, in the user’s zone', async () => {
+      await render([
+        dataSource({ lastReadAt: '2025-01-31T23:30:00Z' }),
+        dataSource({ id: 'ds-2', name: 'Unread', lastReadAt: null }),
+      ]);
+      const cells = await rows();
+      // 23:30 UTC is already the next morning in Tokyo.
+      expect(cells['lastReadAt'].text[0]).toMatch(/^Feb 1, 2025, 8:30\sAM$/);
+      expect(cells['lastReadAt'].text[1]).toBe('Never');
+    });
+
+    it('searches by name once the user stops typing', async () => {
+      await render([OWNED, SHARED]);
+      const search = await loader.getHarness(MatInputHarness.with({ selector: '[type="search"]' }));
+      await search.setValue('sal');
+      await search.setValue('sales');
+      http.expectNone('/api/data-sources');
+      await settle();
+      TestBed.tick();
+      listRequest({ q: 'sales' }).flush({ items: [OWNED] });
+      await fixture.whenStable();
+      expect((await rows())['name'].text).toEqual(['Sales pipeline']);
+    });
+
+    it('asks for the owned or the shared ones, and back to all', async () => {
+      await render([OWNED, SHARED]);
+      // A click, not the harness: it would wait for the request it starts.
+      const toggle = async (name: string) => {
+        const buttons = [
+          ...(fixture.nativeElement as HTMLElement).querySelectorAll('mat-button-toggle button'),
+        ] as HTMLElement[];
+        buttons.find((b) => b.textContent!.trim() === name)!.click();
+      };
+
+      await toggle('Shared with me');
+      TestBed.tick();
+      listRequest({ scope: 'shared' }).flush({ items: [SHARED] });
+      await fixture.whenStable();
+      expect((await rows())['name'].text).toEqual(['Team contacts']);
+
+      await toggle('Owned by me');
+      TestBed.tick();
+      listRequest({ scope: 'owned' }).flush({ items: [] });
+      await fixture.whenStable();
+      // Nothing matches; this is not the first-use explanation.
+      expect(text()).toContain('No data sources match.');
+      expect(text()).not.toContain('No data sources yet');
+
+      await toggle('All');
+      TestBed.tick();
+      listRequest({}).flush({ items: [OWNED, SHARED] });
+      await fixture.whenStable();
+      expect((await rows())['name'].text).toEqual(['Sales pipeline', 'Team contacts']);
+    });
+  });
+
+  describe('Edit, Preview, Clone and Transfer', () => {
+    it('offers Edit and Transfer to owners, Preview and Clone to owners and recipients', async () => {
+      await render([OWNED, SHARED]);
+      for (const label of ['Edit', 'Preview', 'Clone', 'Transfer'])
+        expect(
+          await loader.getHarnessOrNull(
+            MatButtonHarness.with({ selector: `[aria-label="${label} Sales pipeline"]` }),
+          ),
+        ).not.toBeNull();
+      for (const label of ['Preview', 'Clone'])
+        expect(await button(`${label} Team contacts`)).not.toBeNull();
+      for (const label of ['Edit', 'Transfer'])
+        expect(
+          await loader.getHarnessOrNull(
+            MatButtonHarness.with({ selector: `[aria-label="${label} Team contacts"]` }),
+          ),
+        ).toBeNull();
+    });
+
+    it('saves an edit with one PATCH and shows the new name', async () => {
+      await render([OWNED]);
+      await (await button('Edit Sales pipeline')).click();
+      const dialog = await root.getHarness(MatDialogHarness);
+      expect(await dialog.getTitleText()).toBe('Edit Sales pipeline');
+      http.expectOne('/api/data-sources/catalog').flush(CATALOG);
+      const name = await dialog.getHarness(
+        MatInputHarness.with({ selector: '[formControlName="name"]' }),
+      );
+      await name.setValue('Pipeline');
+      await (await dialog.getHarness(MatButtonHarness.with({ text: 'Save' }))).click();
+
+      const req = http.expectOne({ method: 'PATCH', url: '/api/data-sources/ds-1' });
+      expect(req.request.body).toEqual({
+        name: 'Pipeline',
+        tables: ['accounts', 'deals'],
+        rowFilters: {},
+      });
+      req.flush(dataSource({ name: 'Pipeline' }));
+      await fixture.whenStable();
+      expect((await rows())['name'].text).toEqual(['Pipeline']);
+    });
+
+    it('previews a shared data source’s tables by entity set', async () => {
+      await render([SHARED]);
+      // A click, not the harness: it would wait for the request the dialog starts.
+      (
+        fixture.nativeElement.querySelector('[aria-label="Preview Team contacts"]') as HTMLElement
+      ).click();
+      TestBed.tick();
+      const req = http.expectOne((r) => r.url === '/api/data-sources/ds-2/preview');
+      expect(req.request.params.get('table')).toBe('contacts');
+      expect(req.request.params.get('top')).toBe('20');
+      req.flush({
+        table: 'contacts',
+        entitySet: 'Contacts',
+        columns: [{ column: 'id', name: 'Id', type: 'Edm.Int64', nullable: false }],
+        rows: [{ Id: '7' }],
+        filtered: true,
+        rowFilter: null,
+      });
+      await fixture.whenStable();
+      const dialog = await root.getHarness(MatDialogHarness);
+      expect(await dialog.getTitleText()).toBe('Preview Team contacts');
+      expect(await dialog.getText()).toContain('Row filter applied');
+      expect(await (await dialog.getHarness(MatSelectHarness)).getValueText()).toBe('Contacts');
+    });
+
+    it('clones under the chosen name and lists the clone', async () => {
+      await render([SHARED]);
+      await (await button('Clone Team contacts')).click();
+      const dialog = await root.getHarness(MatDialogHarness);
+      const name = await dialog.getHarness(MatInputHarness);
+      expect(await name.getValue()).toBe('Copy of Team contacts');
+      await (await dialog.getHarness(MatButtonHarness.with({ text: 'Clone' }))).click();
+
+      const req = http.expectOne({ method: 'POST', url: '/api/data-sources/ds-2/clone' });
+      expect(req.request.body).toEqual({ name: 'Copy of Team contacts' });
+      const clone = dataSource({ id: 'ds-3', name: 'Copy of Team contacts', tables: ['contacts'] });
+      req.flush(clone, { status: 201, statusText: 'Created' });
+      await fixture.whenStable();
+      TestBed.tick();
+      http.expectOne('/api/data-sources').flush({ items: [clone, SHARED] });
+      await fixture.whenStable();
+      expect((await rows())['name'].text).toEqual(['Copy of Team contacts', 'Team contacts']);
+    });
+
+    it('transfers by username and shows the data source as shared with the user', async () => {
+      await render([OWNED]);
+      await (await button('Transfer Sales pipeline')).click();
+      const dialog = await root.getHarness(MatDialogHarness);
+      await (await dialog.getHarness(MatInputHarness)).setValue('demo-admin');
+      await (await dialog.getHarness(MatButtonHarness.with({ text: 'Transfer' }))).click();
+
+      const req = http.expectOne({ method: 'POST', url: '/api/data-sources/ds-1/transfer' });
+      expect(req.request.body).toEqual({ username: 'demo-admin' });
+      const moved = dataSource({ owner: ref(ADMIN), owned: false });
+      req.flush(moved);
+      await fixture.whenStable();
+      TestBed.tick();
+      http.expectOne('/api/data-sources').flush({ items: [moved] });
+      await fixture.whenStable();
+      expect((await rows())['owner'].text).toEqual(['Ada Admin Shared with you']);
+    });
   });
 });

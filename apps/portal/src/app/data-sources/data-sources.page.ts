@@ -1,31 +1,50 @@
 import { Clipboard } from '@angular/cdk/clipboard';
 import { DOCUMENT } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { FormControl, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatButtonToggleModule } from '@angular/material/button-toggle';
 import { MatDialog } from '@angular/material/dialog';
+import { MatFormFieldModule } from '@angular/material/form-field';
+import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
-import type { DataSource } from '@feedpass/contracts';
-import { filter, switchMap } from 'rxjs';
+import type { DataSource, DataSourceScope } from '@feedpass/contracts';
+import { debounceTime, filter, switchMap } from 'rxjs';
 import { AuthService } from '../core/auth.service';
 import type { ConfirmDialogData } from '../shared/confirm-dialog.component';
 import { ConfirmService } from '../shared/confirm.service';
 import { IconComponent } from '../shared/icon.component';
 import { errorLine, lastValue } from '../shared/resource-state';
 import { TzDatePipe } from '../shared/tz-date.pipe';
+import { CloneDataSourceDialogComponent } from './clone-data-source-dialog.component';
 import { ConnectPowerBiComponent } from './connect-power-bi.component';
 import { CreateDataSourceDialogComponent } from './create-data-source-dialog.component';
-import { DataSourcesService } from './data-sources.service';
+import { DataSourcesService, type DataSourceQuery } from './data-sources.service';
+import { EditDataSourceDialogComponent } from './edit-data-source-dialog.component';
 import { downloadOdc } from './odc';
 import { downloadPbids } from './pbids';
+import {
+  PreviewDataSourceDialogComponent,
+  type PreviewDialogData,
+} from './preview-data-source-dialog.component';
 import { ShareDataSourceDialogComponent } from './share-data-source-dialog.component';
+import {
+  TransferDataSourceDialogComponent,
+  type TransferDialogData,
+} from './transfer-data-source-dialog.component';
 
 @Component({
   selector: 'fp-data-sources-page',
   imports: [
+    ReactiveFormsModule,
     MatButtonModule,
+    MatButtonToggleModule,
+    MatFormFieldModule,
+    MatInputModule,
     MatTableModule,
     MatProgressBarModule,
     MatTooltipModule,
@@ -46,8 +65,17 @@ export class DataSourcesPage {
   private readonly confirm = inject(ConfirmService);
 
   protected readonly me = inject(AuthService).user;
-  protected readonly columns = ['name', 'tables', 'owner', 'createdAt', 'actions'];
-  private readonly list = this.api.listResource();
+  protected readonly columns = ['name', 'tables', 'owner', 'createdAt', 'lastReadAt', 'actions'];
+  protected readonly search = new FormControl('', { nonNullable: true });
+  protected readonly scope = signal<DataSourceScope>('all');
+  /** The search, a moment after the user stops typing. */
+  private readonly q = toSignal(this.search.valueChanges.pipe(debounceTime(300)), {
+    initialValue: '',
+  });
+  private readonly query = computed<DataSourceQuery>(() => ({ q: this.q(), scope: this.scope() }));
+  /** Whether a search or scope narrows the list (so an empty list is not "no data sources"). */
+  protected readonly narrowed = computed(() => !!this.q().trim() || this.scope() !== 'all');
+  private readonly list = this.api.listResource(this.query);
   private readonly shown = lastValue(this.list);
   protected readonly sources = computed(() => this.shown()?.items ?? []);
   protected readonly loading = this.list.isLoading;
@@ -57,7 +85,7 @@ export class DataSourcesPage {
   /** The data source the "Connect Power BI" guide is about. */
   protected readonly guideSourceId = signal<string | null>(null);
   protected readonly empty = computed(
-    () => !this.loading() && !this.error() && this.sources().length === 0,
+    () => !this.loading() && !this.error() && !this.narrowed() && this.sources().length === 0,
   );
   /** Source table → OData entity set, from the catalog; table names stand in until it loads. */
   private readonly entitySets = signal<ReadonlyMap<string, string>>(new Map());
@@ -85,6 +113,75 @@ export class DataSourcesPage {
         this.guideSourceId.set(created.id);
         this.errors.set(null);
         this.snackBar.open(`Created ${created.name}.`, undefined, { duration: 4000 });
+      });
+  }
+
+  protected openEdit(source: DataSource): void {
+    this.dialog
+      .open(EditDataSourceDialogComponent, {
+        data: source,
+        width: '760px',
+        maxWidth: '95vw',
+        autoFocus: 'first-tabbable',
+      })
+      .afterClosed()
+      .pipe(filter((updated): updated is DataSource => !!updated))
+      .subscribe((updated) => {
+        this.replace(updated);
+        this.errors.set(null);
+        this.snackBar.open(`Saved ${updated.name}.`, undefined, { duration: 4000 });
+      });
+  }
+
+  protected openPreview(source: DataSource): void {
+    const data: PreviewDialogData = { source, entitySets: this.entitySets() };
+    this.dialog.open(PreviewDataSourceDialogComponent, {
+      data,
+      width: '960px',
+      maxWidth: '95vw',
+      autoFocus: 'first-tabbable',
+    });
+  }
+
+  protected openClone(source: DataSource): void {
+    this.dialog
+      .open(CloneDataSourceDialogComponent, {
+        data: source,
+        width: '480px',
+        autoFocus: 'first-tabbable',
+      })
+      .afterClosed()
+      .pipe(filter((created): created is DataSource => !!created))
+      .subscribe((created) => {
+        // The clone is the user's own: it may not match the search or the scope shown.
+        this.list.reload();
+        this.guideSourceId.set(created.id);
+        this.errors.set(null);
+        this.snackBar.open(`Cloned ${source.name} as ${created.name}.`, undefined, {
+          duration: 4000,
+        });
+      });
+  }
+
+  protected openTransfer(source: DataSource): void {
+    const data: TransferDialogData = { source };
+    this.dialog
+      .open(TransferDataSourceDialogComponent, {
+        data,
+        width: '480px',
+        autoFocus: 'first-tabbable',
+      })
+      .afterClosed()
+      .pipe(filter((updated): updated is DataSource => !!updated))
+      .subscribe((updated) => {
+        // The user now reads it as a recipient, which "Owned by me" no longer lists.
+        this.list.reload();
+        this.errors.set(null);
+        this.snackBar.open(
+          `Transferred ${updated.name} to ${updated.owner.displayName}.`,
+          undefined,
+          { duration: 4000 },
+        );
       });
   }
 

@@ -23,6 +23,8 @@ const SOURCE: DataSource = {
   owned: true,
   odataUrl: 'https://feedpass.example/odata/k3y/',
   sharedWith: [ADA],
+  rowFilters: {},
+  lastReadAt: null,
   createdAt: '2024-01-01T00:00:00Z',
 };
 

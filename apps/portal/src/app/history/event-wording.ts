@@ -13,10 +13,19 @@ export const EVENT_WORDING: Record<EventType, string> = {
   'user.created': 'User created',
   'user.deactivated': 'User deactivated',
   'user.reactivated': 'User reactivated',
+  // Named only, so the History page builds against the newer contracts (issue 14 owns their notes).
+  'user.updated': 'User updated',
+  'user.invited': 'User invited',
+  'user.password_changed': 'Password changed',
+  'user.password_reset': 'Password reset',
+  'user.signed_in': 'Signed in',
   'data_source.created': 'Data source created',
   'data_source.shared': 'Data source shared',
   'data_source.unshared': 'Data source unshared',
   'data_source.deleted': 'Data source deleted',
+  'data_source.updated': 'Data source updated',
+  'data_source.cloned': 'Data source cloned',
+  'data_source.transferred': 'Data source transferred',
 };
 
 const REVOKE_REASONS: Record<RevokeReason, string> = {
@@ -54,7 +63,62 @@ export function eventNote(event: HistoryEvent, formatDate: (iso: string) => stri
     case 'data_source.shared':
     case 'data_source.unshared':
       return text('name') && text('with') ? `${text('name')} with ${text('with')}` : text('name');
+    case 'data_source.updated':
+      return withName(text('name'), updateNote(details['changes']));
+    case 'data_source.cloned': {
+      const from = record(details['from']);
+      const fromName = typeof from['name'] === 'string' ? from['name'] : '';
+      return withName(text('name'), fromName ? `Cloned from ${fromName}` : '');
+    }
+    case 'data_source.transferred':
+      return withName(
+        text('name'),
+        text('from') && text('to') ? `Transferred from ${text('from')} to ${text('to')}` : '',
+      );
     default:
       return '';
   }
+}
+
+function withName(name: string, note: string): string {
+  return name && note ? `${name} — ${note}` : name || note;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** "name: A → B; tables: +contacts −deals; row filter of deals changed". */
+function updateNote(value: unknown): string {
+  const changes = record(value);
+  const parts: string[] = [];
+  const name = record(changes['name']);
+  if (typeof name['from'] === 'string' && typeof name['to'] === 'string')
+    parts.push(`name: ${name['from']} → ${name['to']}`);
+  const tables = record(changes['tables']);
+  if (changes['tables']) {
+    const from = strings(tables['from']);
+    const to = strings(tables['to']);
+    const added = to.filter((t) => !from.includes(t)).map((t) => `+${t}`);
+    const removed = from.filter((t) => !to.includes(t)).map((t) => `−${t}`);
+    if (added.length || removed.length) parts.push(`tables: ${[...added, ...removed].join(' ')}`);
+  }
+  const filters = record(changes['rowFilters']);
+  if (changes['rowFilters']) {
+    const from = record(filters['from']);
+    const to = record(filters['to']);
+    const names = [...new Set([...Object.keys(from), ...Object.keys(to)])].sort();
+    for (const table of names) {
+      if (!(table in from)) parts.push(`row filter of ${table} added`);
+      else if (!(table in to)) parts.push(`row filter of ${table} removed`);
+      else if (from[table] !== to[table]) parts.push(`row filter of ${table} changed`);
+    }
+  }
+  return parts.join('; ');
 }

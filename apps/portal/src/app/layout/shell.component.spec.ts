@@ -45,6 +45,7 @@ describe('ShellComponent', () => {
       ['Token Expiry Policy', '/admin/policy'],
       ['Users', '/admin/users'],
       ['Token Inventory', '/admin/inventory'],
+      ['Data Source Inventory', '/admin/data-sources'],
     ]);
   });
 

@@ -24,6 +24,7 @@ const ADMIN_NAV: NavItem[] = [
   { label: 'Token Expiry Policy', path: '/admin/policy' },
   { label: 'Users', path: '/admin/users' },
   { label: 'Token Inventory', path: '/admin/inventory' },
+  { label: 'Data Source Inventory', path: '/admin/data-sources' },
 ];
 
 /** The signed-in frame: toolbar, left navigation and the current page. */

@@ -55,4 +55,19 @@ describe('UserSelectComponent', () => {
     await fixture.whenStable();
     expect(fixture.componentInstance.loadError()).toBe('The database is not reachable.');
   });
+
+  it('can leave deactivated users out and name the empty choice', async () => {
+    fixture.componentRef.setInput('emptyLabel', 'Choose a user');
+    fixture.componentRef.setInput('activeOnly', true);
+    http
+      .expectOne('/api/admin/users')
+      .flush({ items: [summary(ADMIN), summary(USER, { status: 'deactivated' })] });
+    await fixture.whenStable();
+    const select = await TestbedHarnessEnvironment.loader(fixture).getHarness(MatSelectHarness);
+    await select.open();
+    expect(await Promise.all((await select.getOptions()).map((o) => o.getText()))).toEqual([
+      'Choose a user',
+      'Ada Admin (demo-admin)',
+    ]);
+  });
 });

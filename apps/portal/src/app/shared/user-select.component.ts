@@ -16,7 +16,7 @@ import { loadErrorMessage } from './resource-state';
     <mat-form-field subscriptSizing="dynamic">
       <mat-label>{{ label() }}</mat-label>
       <mat-select [formControl]="control()">
-        <mat-option value="">All users</mat-option>
+        <mat-option value="">{{ emptyLabel() }}</mat-option>
         @for (user of users(); track user.id) {
           <mat-option [value]="user.id">{{ user.displayName }} ({{ user.username }})</mat-option>
         }
@@ -38,8 +38,15 @@ export class UserSelectComponent {
   /** The selected user's id; the empty string for all users. */
   readonly control = input.required<FormControl<string>>();
   readonly label = input('User');
+  /** What the empty choice says: "All users" for a filter, "Choose a user" for a pick. */
+  readonly emptyLabel = input('All users');
+  /** Leaves deactivated users out (when picking someone to hand something to). */
+  readonly activeOnly = input(false);
 
   private readonly list = inject(AdminUsersService).listResource();
-  protected readonly users = computed(() => (this.list.hasValue() ? this.list.value().items : []));
+  protected readonly users = computed(() => {
+    const users = this.list.hasValue() ? this.list.value().items : [];
+    return this.activeOnly() ? users.filter((u) => u.status === 'active') : users;
+  });
   readonly loadError = loadErrorMessage(this.list);
 }
