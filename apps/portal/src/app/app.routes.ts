@@ -1,8 +1,23 @@
 import { Routes } from '@angular/router';
-import { adminGuard, authGuard, guestGuard } from './core/auth.guards';
+import { adminGuard, anyVisitorGuard, authGuard, guestGuard } from './core/auth.guards';
 
 export const routes: Routes = [
   { path: 'login', canActivate: [guestGuard], loadChildren: () => import('./login/login.routes') },
+  {
+    path: 'forgot-password',
+    canActivate: [guestGuard],
+    loadChildren: () => import('./forgot-password/forgot-password.routes'),
+  },
+  {
+    path: 'reset-password',
+    canActivate: [anyVisitorGuard],
+    loadChildren: () => import('./reset-password/reset-password.routes'),
+  },
+  {
+    path: 'accept-invite',
+    canActivate: [anyVisitorGuard],
+    loadChildren: () => import('./accept-invite/accept-invite.routes'),
+  },
   {
     path: '',
     canActivate: [authGuard],
@@ -12,6 +27,7 @@ export const routes: Routes = [
       { path: 'tokens', loadChildren: () => import('./tokens/tokens.routes') },
       { path: 'data-sources', loadChildren: () => import('./data-sources/data-sources.routes') },
       { path: 'history', loadChildren: () => import('./history/history.routes') },
+      { path: 'profile', loadChildren: () => import('./profile/profile.routes') },
       {
         path: 'admin',
         canActivate: [adminGuard],

@@ -10,7 +10,7 @@ import {
   UrlTree,
 } from '@angular/router';
 import { ADMIN, apiError, USER } from '../../testing/fixtures';
-import { adminGuard, authGuard, guestGuard } from './auth.guards';
+import { adminGuard, anyVisitorGuard, authGuard, guestGuard } from './auth.guards';
 import { AuthService } from './auth.service';
 
 describe('auth guards', () => {
@@ -85,6 +85,20 @@ describe('auth guards', () => {
       TestBed.inject(AuthService).login({ username: 'demo-user', password: 'x' }).subscribe();
       http.expectOne('/api/auth/login').flush({ user: USER });
       expect(serialize(await run(guestGuard, '/login'))).toBe('/tokens');
+    });
+  });
+
+  describe('anyVisitorGuard', () => {
+    it('asks /me (which hands out the XSRF cookie) and lets a signed-out visitor through', async () => {
+      const result = run(anyVisitorGuard, '/forgot-password');
+      http.expectOne('/api/auth/me').flush(...apiError(401, 'unauthenticated', 'Sign in.'));
+      expect(await result).toBe(true);
+    });
+
+    it('lets a signed-in user through too', async () => {
+      const result = run(anyVisitorGuard, '/accept-invite');
+      http.expectOne('/api/auth/me').flush(USER);
+      expect(await result).toBe(true);
     });
   });
 });

@@ -21,3 +21,12 @@ export const guestGuard: CanActivateFn = async () => {
   const user = await auth.ensureLoaded();
   return user ? router.createUrlTree(['/tokens']) : true;
 };
+
+/**
+ * Pages anyone may open (forgotten password, links from emails): asks `/me` once, which hands
+ * the browser its XSRF cookie for the page's `POST`, and lets every visitor through.
+ */
+export const anyVisitorGuard: CanActivateFn = async () => {
+  await inject(AuthService).ensureLoaded();
+  return true;
+};

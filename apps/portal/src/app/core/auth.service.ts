@@ -1,6 +1,12 @@
 import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { computed, inject, Injectable, signal } from '@angular/core';
-import type { CurrentUser, LoginRequest, LoginResponse } from '@feedpass/contracts';
+import type {
+  AcceptInvitationRequest,
+  CurrentUser,
+  LoginRequest,
+  LoginResponse,
+  UpdateProfileRequest,
+} from '@feedpass/contracts';
 import { firstValueFrom, Observable, tap } from 'rxjs';
 
 /** Holds the signed-in user for the whole portal. */
@@ -30,6 +36,20 @@ export class AuthService {
     return this.http
       .post<LoginResponse>('/api/auth/login', credentials)
       .pipe(tap(({ user }) => this.current.set(user)));
+  }
+
+  /** Sets the invitee's password and signs them in, as `login` does. */
+  acceptInvitation(request: AcceptInvitationRequest): Observable<LoginResponse> {
+    return this.http
+      .post<LoginResponse>('/api/auth/invitations/accept', request)
+      .pipe(tap(({ user }) => this.current.set(user)));
+  }
+
+  /** Changes the signed-in user's own display name or time zone; the portal shows the new ones. */
+  updateProfile(request: UpdateProfileRequest): Observable<CurrentUser> {
+    return this.http
+      .patch<CurrentUser>('/api/auth/me', request)
+      .pipe(tap((user) => this.current.set(user)));
   }
 
   logout(): Observable<void> {

@@ -13,7 +13,6 @@ export const EVENT_WORDING: Record<EventType, string> = {
   'user.created': 'User created',
   'user.deactivated': 'User deactivated',
   'user.reactivated': 'User reactivated',
-  // Named only, so the History page builds against the newer contracts (issue 14 owns their notes).
   'user.updated': 'User updated',
   'user.invited': 'User invited',
   'user.password_changed': 'Password changed',

@@ -42,6 +42,7 @@ describe('ShellComponent', () => {
       ['Access Tokens', '/tokens'],
       ['Data Sources', '/data-sources'],
       ['History', '/history'],
+      ['Profile', '/profile'],
       ['Token Expiry Policy', '/admin/policy'],
       ['Users', '/admin/users'],
       ['Token Inventory', '/admin/inventory'],
@@ -55,6 +56,7 @@ describe('ShellComponent', () => {
       'Access Tokens',
       'Data Sources',
       'History',
+      'Profile',
     ]);
   });
 

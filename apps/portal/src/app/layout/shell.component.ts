@@ -18,6 +18,7 @@ const NAV: NavItem[] = [
   { label: 'Access Tokens', path: '/tokens' },
   { label: 'Data Sources', path: '/data-sources' },
   { label: 'History', path: '/history' },
+  { label: 'Profile', path: '/profile' },
 ];
 
 const ADMIN_NAV: NavItem[] = [

@@ -94,4 +94,19 @@ describe('LoginPage', () => {
     http.expectNone('/api/auth/login');
     expect(fixture.nativeElement.textContent).toContain('Enter your username.');
   });
+
+  it('links to the forgotten-password page', async () => {
+    const link = await loader.getHarness(MatButtonHarness.with({ text: 'Forgot password?' }));
+    expect(await (await link.host()).getAttribute('href')).toBe('/forgot-password');
+  });
+
+  it('says the password was changed after a reset, and only then', async () => {
+    await fixture.whenStable();
+    expect(fixture.nativeElement.textContent).not.toContain('Your password has been changed.');
+    fixture.componentRef.setInput('passwordReset', 'done');
+    await fixture.whenStable();
+    expect(fixture.nativeElement.querySelector('[role="status"]').textContent).toContain(
+      'Your password has been changed. Sign in with the new one.',
+    );
+  });
 });

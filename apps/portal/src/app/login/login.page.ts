@@ -4,7 +4,7 @@ import { MatButtonModule } from '@angular/material/button';
 import { MatCardModule } from '@angular/material/card';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
-import { Router } from '@angular/router';
+import { Router, RouterLink } from '@angular/router';
 import { apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
 
@@ -12,6 +12,7 @@ import { AuthService } from '../core/auth.service';
   selector: 'fp-login-page',
   imports: [
     ReactiveFormsModule,
+    RouterLink,
     MatButtonModule,
     MatCardModule,
     MatFormFieldModule,
@@ -27,6 +28,8 @@ export class LoginPage {
 
   /** Where the visitor was going before being asked to sign in (query parameter). */
   readonly returnUrl = input<string>();
+  /** `done` after a password reset: the user signs in with the new password (query parameter). */
+  readonly passwordReset = input<string>();
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     username: ['', Validators.required],

@@ -4,6 +4,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { MatButtonHarness } from '@angular/material/button/testing';
+import { MatCheckboxHarness } from '@angular/material/checkbox/testing';
 import { MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldHarness } from '@angular/material/form-field/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
@@ -98,5 +99,39 @@ describe('CreateUserDialogComponent', () => {
       'The username "new.person" is already taken.',
     );
     expect(close).not.toHaveBeenCalled();
+  });
+
+  it('invites without a password: the field goes and the API is asked to send the link', async () => {
+    await type('Username', 'new.person');
+    await type('Display name', 'New Person');
+    await type('Email', 'new@example.com');
+    await (
+      await loader.getHarness(MatCheckboxHarness.with({ label: /Email an invitation/ }))
+    ).check();
+    expect(
+      await loader.getHarnessOrNull(MatFormFieldHarness.with({ floatingLabelText: 'Password' })),
+    ).toBeNull();
+    expect(fixture.nativeElement.textContent).toContain('It works for 7 days');
+    await (await loader.getHarness(MatButtonHarness.with({ text: 'Invite' }))).click();
+
+    const req = http.expectOne('/api/admin/users');
+    expect(req.request.body).toEqual({
+      username: 'new.person',
+      displayName: 'New Person',
+      email: 'new@example.com',
+      role: 'user',
+      invite: true,
+      timeZone: 'UTC',
+    });
+    const created = summary(USER, {
+      username: 'new.person',
+      invitation: {
+        sentAt: '2024-08-01T00:00:00Z',
+        expiresAt: '2024-08-08T00:00:00Z',
+        expired: false,
+      },
+    });
+    req.flush(created, { status: 201, statusText: 'Created' });
+    expect(close).toHaveBeenCalledWith(created);
   });
 });

@@ -1,11 +1,14 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
+import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import {
+  INVITATION_VALID_DAYS,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   Role,
@@ -14,22 +17,17 @@ import {
   UserSummary,
 } from '@feedpass/contracts';
 import { apiErrorMessage } from '../../core/api-error';
+import { timeZones } from '../../shared/time-zone-field.component';
 import { AdminUsersService } from './admin-users.service';
 
-/** Every IANA zone the browser knows, UTC first (some engines leave it out of the list). */
-function timeZones(): string[] {
-  const zones =
-    typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-  return ['UTC', ...zones.filter((zone) => zone !== 'UTC')];
-}
-
-/** Creates a user; closes with the created {@link UserSummary}. */
+/** Creates a user, with a password or by invitation; closes with the created {@link UserSummary}. */
 @Component({
   selector: 'fp-create-user-dialog',
   imports: [
     ReactiveFormsModule,
     MatDialogModule,
     MatButtonModule,
+    MatCheckboxModule,
     MatFormFieldModule,
     MatInputModule,
     MatSelectModule,
@@ -56,6 +54,8 @@ export class CreateUserDialogComponent {
     displayName: ['', [Validators.required, Validators.maxLength(100)]],
     email: ['', [Validators.required, Validators.email]],
     role: ['user' as Role, Validators.required],
+    /** Email a link to set a password instead of setting one here. */
+    invite: [false],
     password: [
       '',
       [
@@ -66,7 +66,21 @@ export class CreateUserDialogComponent {
     ],
     timeZone: ['UTC', Validators.required],
   });
+  protected readonly inviteDays = INVITATION_VALID_DAYS;
+  protected readonly inviting = toSignal(this.form.controls.invite.valueChanges, {
+    initialValue: false,
+  });
   protected readonly pending = signal(false);
+
+  constructor() {
+    // An invitee sets their own password: the field goes (and so do its checks).
+    this.form.controls.invite.valueChanges.subscribe((invite) => {
+      const password = this.form.controls.password;
+      if (invite) password.disable();
+      else password.enable();
+    });
+  }
+
   protected readonly error = signal<string | null>(null);
 
   protected submit(): void {
@@ -74,11 +88,16 @@ export class CreateUserDialogComponent {
       this.form.markAllAsTouched();
       return;
     }
-    const value = this.form.getRawValue();
+    const { invite, password, ...value } = this.form.getRawValue();
     this.pending.set(true);
     this.error.set(null);
     this.api
-      .create({ ...value, username: value.username.trim(), displayName: value.displayName.trim() })
+      .create({
+        ...value,
+        ...(invite ? { invite: true } : { password }),
+        username: value.username.trim(),
+        displayName: value.displayName.trim(),
+      })
       .subscribe({
         next: (created) => this.dialogRef.close(created),
         error: (err: unknown) => {

@@ -4,7 +4,7 @@ import { MatDialog } from '@angular/material/dialog';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import type { UserSummary } from '@feedpass/contracts';
+import { INVITATION_VALID_DAYS, type UserSummary } from '@feedpass/contracts';
 import { filter, switchMap } from 'rxjs';
 import { AuthService } from '../../core/auth.service';
 import type { ConfirmDialogData } from '../../shared/confirm-dialog.component';
@@ -13,6 +13,7 @@ import { errorLine, lastValue } from '../../shared/resource-state';
 import { TzDatePipe } from '../../shared/tz-date.pipe';
 import { AdminUsersService } from './admin-users.service';
 import { CreateUserDialogComponent } from './create-user-dialog.component';
+import { EditUserDialogComponent } from './edit-user-dialog.component';
 
 @Component({
   selector: 'fp-users-page',
@@ -51,7 +52,10 @@ export class UsersPage {
       .afterClosed()
       .pipe(filter((created): created is UserSummary => !!created))
       .subscribe((created) => {
-        this.snackBar.open(`Created ${created.username}.`, undefined, { duration: 4000 });
+        const message = created.invitation
+          ? `Invited ${created.username}: the link in the email works for ${INVITATION_VALID_DAYS} days.`
+          : `Created ${created.username}.`;
+        this.snackBar.open(message, undefined, { duration: 4000 });
         this.errors.set(null);
         this.list.reload();
       });
@@ -74,10 +78,7 @@ export class UsersPage {
       .pipe(switchMap(() => (active ? this.api.reactivate(user.id) : this.api.deactivate(user.id))))
       .subscribe({
         next: (updated) => {
-          this.list.update(
-            (list) => list && { items: list.items.map((u) => (u.id === updated.id ? updated : u)) },
-          );
-          this.errors.set(null);
+          this.replace(updated);
           this.snackBar.open(
             `${updated.username} is ${active ? 'active again' : 'deactivated'}.`,
             undefined,
@@ -86,5 +87,57 @@ export class UsersPage {
         },
         error: (err: unknown) => this.errors.fail(err),
       });
+  }
+
+  protected openEdit(user: UserSummary): void {
+    this.dialog
+      .open(EditUserDialogComponent, { width: '520px', data: user, autoFocus: 'first-tabbable' })
+      .afterClosed()
+      .pipe(filter((updated): updated is UserSummary => !!updated))
+      .subscribe((updated) => {
+        this.replace(updated);
+        this.snackBar.open(`Saved ${updated.username}.`, undefined, { duration: 4000 });
+      });
+  }
+
+  protected resendInvitation(user: UserSummary): void {
+    this.api.resendInvitation(user.id).subscribe({
+      next: (updated) => {
+        this.replace(updated);
+        this.snackBar.open(
+          `Sent ${updated.username} a new invitation; the earlier link no longer works.`,
+          undefined,
+          { duration: 4000 },
+        );
+      },
+      error: (err: unknown) => this.errors.fail(err),
+    });
+  }
+
+  protected cancelInvitation(user: UserSummary): void {
+    this.confirm
+      .ask({
+        title: `Cancel the invitation for ${user.username}?`,
+        message: `The link sent to ${user.email} stops working and the account is deactivated. You can reactivate it later.`,
+        confirm: 'Cancel invitation',
+      })
+      .pipe(switchMap(() => this.api.cancelInvitation(user.id)))
+      .subscribe({
+        next: () => {
+          this.errors.set(null);
+          this.snackBar.open(`Cancelled the invitation for ${user.username}.`, undefined, {
+            duration: 4000,
+          });
+          this.list.reload();
+        },
+        error: (err: unknown) => this.errors.fail(err),
+      });
+  }
+
+  private replace(updated: UserSummary): void {
+    this.list.update(
+      (list) => list && { items: list.items.map((u) => (u.id === updated.id ? updated : u)) },
+    );
+    this.errors.set(null);
   }
 }
