@@ -3,6 +3,19 @@ import { Injectable } from '@nestjs/common';
 import { LockMode } from '@mikro-orm/core';
 import type { DataSourceScope } from '@feedpass/contracts';
 import { DataSource, DataSourceShare } from '@feedpass/domain';
+import { execute } from '../database/sql.js';
+
+/** A data source as the feed reads it (raw: no entity on the hot path). */
+export interface FeedSourceRow {
+  id: string;
+  key: string;
+  tenant_id: string;
+  owner_id: string;
+  tables: string[];
+  row_filters: Record<string, string>;
+  last_read_at: Date | string | null;
+  shared: boolean;
+}
 
 /** A case-insensitive substring match on the name; LIKE's wildcards in `q` match themselves. */
 function nameContains(q: string | undefined) {
@@ -90,7 +103,7 @@ export class DataSourceRepository {
   async markRead(id: string, userId: string, now: Date, before: Date): Promise<void> {
     await this.em.nativeUpdate(
       DataSource,
-      { id, $or: [{ lastReadAt: null }, { lastReadAt: { $lt: before } }] },
+      { id, $or: [{ lastReadAt: null }, { lastReadAt: { $lte: before } }] },
       { lastReadAt: now, lastReadBy: userId },
     );
   }
@@ -141,11 +154,19 @@ export class DataSourceRepository {
     await em.nativeDelete(DataSourceShare, { dataSource: sourceId });
   }
 
-  findByKey(key: string): Promise<DataSource | null> {
-    return this.em.findOne(DataSource, { key });
-  }
-
-  async isSharedWith(sourceId: string, userId: string): Promise<boolean> {
-    return (await this.em.count(DataSourceShare, { dataSource: sourceId, user: userId })) > 0;
+  /**
+   * What the feed needs of the data source at `key`, and whether it is shared with the
+   * reader, in one statement: this runs on every page Power BI asks for.
+   */
+  async findForFeed(key: string, readerId: string): Promise<FeedSourceRow | undefined> {
+    const [row] = await execute<FeedSourceRow>(
+      this.em,
+      `select d.id, d.key, d.tenant_id, d.owner_id, d.tables, d.row_filters, d.last_read_at,
+              exists (select 1 from data_source_share s
+                       where s.data_source_id = d.id and s.user_id = ?) as shared
+         from data_source d where d.key = ?`,
+      [readerId, key],
+    );
+    return row;
   }
 }

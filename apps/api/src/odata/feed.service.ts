@@ -5,6 +5,7 @@ import type { Caller } from '../auth/caller.js';
 import { Clock } from '../common/clock.js';
 import { CatalogService } from '../data-sources/catalog.service.js';
 import { DataSourceRepository } from '../data-sources/data-source.repository.js';
+import { toDate } from '../database/sql.js';
 import { modelOf } from './model.js';
 import { ODataException } from './odata-error.js';
 import type { EntitySetModel } from './query/edm.js';
@@ -23,7 +24,7 @@ export interface Feed {
   rowFilters: Map<string, FilterNode>;
 }
 
-/** A stored filter is read at most this often per data source: "last read" is that coarse. */
+/** "Last read" is written at most this often per data source. */
 const READ_MARK_MS = 60_000;
 
 /**
@@ -42,28 +43,35 @@ export class FeedService {
   ) {}
 
   async open(key: string, caller: Caller): Promise<Feed> {
-    const source = /^[0-9A-Za-z]{1,32}$/.test(key) ? await this.sources.findByKey(key) : null;
-    if (!source || source.tenant.id !== caller.tenantId) {
+    const source = /^[0-9A-Za-z]{1,32}$/.test(key)
+      ? await this.sources.findForFeed(key, caller.userId)
+      : undefined;
+    if (!source || source.tenant_id !== caller.tenantId) {
       throw new ODataException(404, 'not_found', 'No data source at this address');
     }
-    if (
-      source.owner.id !== caller.userId &&
-      !(await this.sources.isSharedWith(source.id, caller.userId))
-    ) {
+    if (source.owner_id !== caller.userId && !source.shared) {
       throw new ODataException(
         403,
         'forbidden',
         'This data source is not shared with you; ask its owner to share it',
       );
     }
-    const feed = await this.feedOf(source);
+    const feed = await this.feedOf({
+      key: source.key,
+      tables: source.tables,
+      rowFilters: source.row_filters,
+    });
     const now = this.clock.now();
-    await this.sources.markRead(
-      source.id,
-      caller.userId,
-      now,
-      new Date(now.getTime() - READ_MARK_MS),
-    );
+    const lastRead = toDate(source.last_read_at);
+    if (!lastRead || now.getTime() - lastRead.getTime() >= READ_MARK_MS) {
+      // The condition keeps racing requests and instances to one write.
+      await this.sources.markRead(
+        source.id,
+        caller.userId,
+        now,
+        new Date(now.getTime() - READ_MARK_MS),
+      );
+    }
     return feed;
   }
 
