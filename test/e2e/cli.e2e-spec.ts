@@ -11,7 +11,7 @@ function cli(test: TestApp, args: string[], options: { stdin?: string; env?: Rec
     const child = execFile(
       process.execPath,
       ['dist/apps/api/src/cli.js', ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH, NODE_ENV: 'production', DATABASE_URL: test.databaseUrl, ...options.env } },
+      { cwd: ROOT, env: { PATH: process.env.PATH, NODE_ENV: 'production', SSO_SECRET_KEY: 'ab'.repeat(32), DATABASE_URL: test.databaseUrl, ...options.env } },
       (error, stdout, stderr) => done({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin!.end(options.stdin ?? '');

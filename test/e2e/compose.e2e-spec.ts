@@ -16,6 +16,7 @@ const COMPOSE_FILE = join(ROOT, 'docker/compose.yaml');
 const NGINX_CONF = join(ROOT, 'docker/nginx.conf');
 const INSTALL_HINT = 'apt-get install -y docker-compose';
 const PASSWORD = 'compose-test-password';
+const SSO_SECRET_KEY = 'q83vEjbk3mF9tHdsWvXqkSXE0hB6aDgJqB3cC1mQZ0E=';
 const API_SERVICES = ['api-1', 'api-2'];
 const API_PORT = 3000;
 
@@ -85,7 +86,7 @@ function parseYaml(text: string): ComposeConfig {
 }
 
 function resolved(env: Record<string, string> = {}): ComposeConfig {
-  const { status, stdout, stderr } = composeConfig({ POSTGRES_PASSWORD: PASSWORD, ...env });
+  const { status, stdout, stderr } = composeConfig({ POSTGRES_PASSWORD: PASSWORD, SSO_SECRET_KEY, ...env });
   if (status !== 0) throw new Error(`docker-compose config failed (exit ${status}):\n${stderr}`);
   return parseYaml(stdout);
 }
@@ -184,6 +185,7 @@ describe('docker/compose.yaml (validated offline by docker-compose config)', () 
       MAIL_FROM: 'feedpass <no-reply@feedpass.invalid>',
       EXPIRY_CRON: '* * * * *',
       LOG_LEVEL: 'info',
+      SSO_SECRET_KEY,
     });
     // The database service gets the same credentials the URL carries.
     expect(environment(config.services.postgres)).toEqual({

@@ -189,6 +189,42 @@ export const MATRIX: MatrixRow[] = [
     publicCode: 'invalid_credentials',
     control: { as: 'victim', status: 200 },
   },
+  // --- single sign-on, public legs (SPEC 13) ------------------------------------------------
+  {
+    method: 'GET',
+    path: '/api/auth/sign-in-options',
+    access: 'public',
+    variant: "the victim's username: answers like anyone's",
+    query: () => `username=${VICTIM}`,
+    publicStatus: 200,
+    control: { as: 'nobody', status: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/tenants/:slug',
+    access: 'public',
+    params: () => ({ slug: 'acme' }),
+    publicStatus: 200,
+    control: { as: 'nobody', status: 200 },
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/oidc/start',
+    access: 'public',
+    variant: 'a tenant without SSO: back to the sign-in page',
+    query: () => 'tenant=acme',
+    publicStatus: 302,
+    control: { as: 'nobody', status: 302 },
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/oidc/callback',
+    access: 'public',
+    variant: 'no sign-in attempt: back to the sign-in page',
+    query: () => 'code=forged&state=forged',
+    publicStatus: 302,
+    control: { as: 'nobody', status: 302 },
+  },
   // --- own account (SPEC 13) ---------------------------------------------------------------
   {
     method: 'PATCH',
@@ -505,6 +541,39 @@ export const MATRIX: MatrixRow[] = [
     okStatus: 200,
     control: { as: 'alice', status: 200 },
   },
+  {
+    method: 'GET',
+    path: '/api/admin/sso',
+    access: 'admin',
+    okStatus: 200,
+    control: { as: 'alice', status: 200 },
+  },
+  {
+    method: 'PUT',
+    path: '/api/admin/sso',
+    access: 'admin',
+    body: (_, caller) => ({
+      issuer: 'https://idp.example.com',
+      clientId: `${caller}-client`,
+      displayName: 'Sign in',
+      allowedDomains: [],
+      autoCreate: false,
+      defaultRole: 'user',
+      passwordSignIn: true,
+      enabled: false,
+    }),
+    okStatus: 200,
+    control: { as: 'alice', status: 200 },
+  },
+  {
+    method: 'POST',
+    path: '/api/admin/sso/test',
+    access: 'admin',
+    variant: 'a dead issuer: past the permission check to the clear 400',
+    body: () => ({ issuer: 'http://127.0.0.1:1' }),
+    okStatus: 400,
+    control: { as: 'alice', status: 400 },
+  },
   // --- admin, naming the victim ---------------------------------------------------------------
   {
     method: 'PATCH',
@@ -793,6 +862,10 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
       ),
       acmePolicy: await q(
         `select mode, lifetime_days, notify_days_before, updated_by_id from token_policy where tenant_id = ?`,
+        [users[VICTIM].tenantId],
+      ),
+      acmeSso: await q(
+        `select issuer, client_id, client_secret_encrypted, enabled, password_sign_in from tenant_sso where tenant_id = ?`,
         [users[VICTIM].tenantId],
       ),
       victimSessions: await q(

@@ -13,7 +13,11 @@ export interface CurrentUser {
   displayName: string;
   role: Role;
   timeZone: string;
-  tenant: { id: string; name: string };
+  /**
+   * `slug` names the tenant's sign-in page, `/t/{slug}`. The API always sends it; it is
+   * optional only until the portal's test fixtures carry it.
+   */
+  tenant: { id: string; name: string; slug?: string };
 }
 
 export interface LoginResponse {

@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'user.password_changed',
   'user.password_reset',
   'user.signed_in',
+  'sso.changed',
   'data_source.created',
   'data_source.shared',
   'data_source.unshared',
@@ -28,8 +29,8 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** How a `user.signed_in` happened (`sso` comes with single sign-on). */
-export const SIGN_IN_METHODS = ['password'] as const;
+/** How a `user.signed_in` happened. */
+export const SIGN_IN_METHODS = ['password', 'sso'] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
 
 export const REVOKE_REASONS = ['user', 'revoke_all', 'rotated'] as const;

@@ -7,3 +7,4 @@ export * from './history.js';
 export * from './data-sources.js';
 export * from './mail.js';
 export * from './health.js';
+export * from './sso.js';

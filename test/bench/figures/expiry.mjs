@@ -2,6 +2,7 @@
 // (a Nest application context on the benchmark database, clock fixed): the sweep's cost
 // against how many tokens exist, expiring 100,000 tokens against one hand-written
 // statement, and sending 10,000 notices against nodemailer alone.
+import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import nodemailer from 'nodemailer';
 import { fork } from 'node:child_process';
@@ -28,6 +29,7 @@ export async function startAppContext(ctx, smtpUrl) {
   const { noticeEmail } = await importDist(ctx.root, 'apps/api/src/mail/notice-email.js');
   const config = loadConfig({
     NODE_ENV: 'production',
+    SSO_SECRET_KEY: randomBytes(32).toString('base64'),
     DATABASE_URL: ctx.db.url,
     SMTP_URL: smtpUrl,
     PORTAL_DIR: '',

@@ -9,6 +9,7 @@ import { SessionsService } from './sessions.service.js';
 import { UserRepository } from '../users/user.repository.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
 import { HistoryRepository } from '../history/history.repository.js';
+import { TenantSsoRepository } from '../sso/tenant-sso.repository.js';
 
 @Module({
   controllers: [AuthController],
@@ -24,7 +25,17 @@ import { HistoryRepository } from '../history/history.repository.js';
     // providers are registered here too rather than imported (which would be a cycle).
     HistoryRecorder,
     HistoryRepository,
+    // Password sign-in asks whether the tenant still allows passwords (SSO only).
+    TenantSsoRepository,
   ],
-  exports: [AuthService, SessionsService, SessionRepository, PasswordService, SessionGuard, UserRepository],
+  exports: [
+    AuthService,
+    SessionsService,
+    SessionRepository,
+    PasswordService,
+    SessionGuard,
+    UserRepository,
+    TenantSsoRepository,
+  ],
 })
 export class AuthModule {}

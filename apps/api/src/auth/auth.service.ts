@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import type { CurrentUser } from '@feedpass/contracts';
+import type { CurrentUser, SignInMethod } from '@feedpass/contracts';
 import type { Tenant, User } from '@feedpass/domain';
 import { ApiException, tooManyRequests, unauthenticated } from '../common/api-exception.js';
 import { Clock } from '../common/clock.js';
@@ -13,6 +13,7 @@ import { PasswordService } from './password.service.js';
 import { SessionsService } from './sessions.service.js';
 import { UserRepository } from '../users/user.repository.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
+import { TenantSsoRepository } from '../sso/tenant-sso.repository.js';
 
 export interface LoginAttempt {
   username: string;
@@ -34,6 +35,7 @@ export class AuthService {
     private readonly metrics: MetricsService,
     private readonly em: EntityManager,
     private readonly history: HistoryRecorder,
+    private readonly sso: TenantSsoRepository,
   ) {}
 
   /** Checks the password and starts a session; returns the cookie secret and the user. */
@@ -60,25 +62,43 @@ export class AuthService {
         'This account is deactivated; ask your admin',
       );
     }
+    // Asked only after the password is right, so it tells a guesser nothing new.
+    if (!(await this.sso.passwordSignInAllowed(user.tenant.id))) {
+      throw new ApiException(
+        401,
+        'sso_required',
+        'Your organisation signs in through single sign-on; use its sign-in button',
+      );
+    }
     this.throttle.succeeded(attempt.username, attempt.ip);
-    if (attempt.previousSecret) await this.sessions.end(attempt.previousSecret);
-    const secret = await this.sessions.start(user.id, {
-      ip: attempt.ip,
-      userAgent: attempt.userAgent,
-    });
-    await this.recordSignIn(user);
+    const secret = await this.startSession(user, attempt, 'password');
     return { secret, user: toCurrentUser(user) };
   }
 
-  /** A `user.signed_in` event (method `password`) for a user who just got a session. */
-  async recordSignIn(user: User): Promise<void> {
+  /**
+   * What every sign-in ends with (password or SSO): the browser's previous session ended,
+   * a new one started, the `user.signed_in` event. Returns the cookie secret.
+   */
+  async startSession(
+    user: User,
+    meta: { ip: string; userAgent?: string; previousSecret?: string },
+    method: SignInMethod,
+  ): Promise<string> {
+    if (meta.previousSecret) await this.sessions.end(meta.previousSecret);
+    const secret = await this.sessions.start(user.id, { ip: meta.ip, userAgent: meta.userAgent });
+    await this.recordSignIn(user, method);
+    return secret;
+  }
+
+  /** A `user.signed_in` event for a user who just got a session. */
+  async recordSignIn(user: User, method: SignInMethod = 'password'): Promise<void> {
     await this.em.fork().transactional(async (em) => {
       this.history.record(em, {
         tenantId: user.tenant.id,
         type: 'user.signed_in',
         actorId: user.id,
         subjectUserId: user.id,
-        details: { method: 'password' },
+        details: { method },
       });
     });
   }
@@ -94,6 +114,6 @@ export function toCurrentUser(user: User): CurrentUser {
   const tenant = user.tenant as Tenant;
   return {
     ...toUserProfile(user),
-    tenant: { id: tenant.id, name: tenant.name },
+    tenant: { id: tenant.id, name: tenant.name, slug: tenant.slug },
   };
 }

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type AppConfig } from './app-config';
 
 const DATABASE_URL = 'postgres://feedpass:secret@db.internal:5432/feedpass';
+const SSO_SECRET_KEY = 'q'.repeat(43);
 
 describe('loadConfig', () => {
   it('fills in the documented defaults from nothing but DATABASE_URL (development mode)', () => {
@@ -25,14 +26,31 @@ describe('loadConfig', () => {
       odataPageSize: 5000,
       expiryCron: '* * * * *',
       mailFrom: 'feedpass <no-reply@feedpass.invalid>',
+      ssoSecretKey: expect.any(Buffer),
+      ssoAllowLoopbackHttp: true,
     });
+  });
+
+  it('needs SSO_SECRET_KEY (32 bytes) in production, and has a development default elsewhere', () => {
+    expect(loadConfig({ DATABASE_URL }).ssoSecretKey).toHaveLength(32);
+    expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'production' })).toThrow(/SSO_SECRET_KEY/);
+    expect(() =>
+      loadConfig({ DATABASE_URL, NODE_ENV: 'production', SSO_SECRET_KEY: 'short' }),
+    ).toThrow(/SSO_SECRET_KEY/);
+    const hex = 'ab'.repeat(32);
+    const prod = loadConfig({ DATABASE_URL, NODE_ENV: 'production', SSO_SECRET_KEY: hex });
+    expect(prod.ssoSecretKey.toString('hex')).toBe(hex);
+    expect(prod.ssoAllowLoopbackHttp).toBe(false);
+    expect(loadConfig({ DATABASE_URL, SSO_SECRET_KEY }).ssoSecretKey).toHaveLength(32);
   });
 
   it('reads TRUST_PROXY as Express means it: a hop count as a number, names as names', () => {
     expect(loadConfig({ DATABASE_URL }).trustProxy).toBe(false);
     expect(loadConfig({ DATABASE_URL, TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ DATABASE_URL, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(loadConfig({ DATABASE_URL, TRUST_PROXY: 'loopback, uniquelocal' }).trustProxy).toBe('loopback, uniquelocal');
+    expect(loadConfig({ DATABASE_URL, TRUST_PROXY: 'loopback, uniquelocal' }).trustProxy).toBe(
+      'loopback, uniquelocal',
+    );
   });
 
   it('turns the expiry schedule off with EXPIRY_CRON=off, and by default under test', () => {
@@ -42,13 +60,16 @@ describe('loadConfig', () => {
   });
 
   it('refuses a SOURCE_SCHEMA that is not a plain identifier', () => {
-    expect(() => loadConfig({ DATABASE_URL, SOURCE_SCHEMA: 'demo; drop table x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL, SOURCE_SCHEMA: 'demo; drop table x' })).toThrow(
+      ConfigError,
+    );
   });
 
   it('does not migrate or seed at boot in production unless told to migrate', () => {
     const config = loadConfig({
       DATABASE_URL,
       NODE_ENV: 'production',
+      SSO_SECRET_KEY,
       PUBLIC_URL: 'https://feeds.example.com',
     });
 
@@ -59,7 +80,8 @@ describe('loadConfig', () => {
       cookieSecure: true,
     });
     expect(
-      loadConfig({ DATABASE_URL, NODE_ENV: 'production', MIGRATE_ON_BOOT: 'true' }).migrateOnBoot,
+      loadConfig({ DATABASE_URL, NODE_ENV: 'production', SSO_SECRET_KEY, MIGRATE_ON_BOOT: 'true' })
+        .migrateOnBoot,
     ).toBe(true);
   });
 
@@ -129,18 +151,19 @@ describe('loadConfig', () => {
 
   describe('SEED_DEMO', () => {
     it('refuses to seed the demo tenant with NODE_ENV=production', () => {
-      expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: 'true' })).toThrow(
-        ConfigError,
-      );
-      expect(() => loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: '1' })).toThrow(
-        /SEED_DEMO.*production/,
-      );
+      expect(() =>
+        loadConfig({ DATABASE_URL, NODE_ENV: 'production', SSO_SECRET_KEY, SEED_DEMO: 'true' }),
+      ).toThrow(ConfigError);
+      expect(() =>
+        loadConfig({ DATABASE_URL, NODE_ENV: 'production', SSO_SECRET_KEY, SEED_DEMO: '1' }),
+      ).toThrow(/SEED_DEMO.*production/);
     });
 
     it('can be turned off in development, and stays off in production when said so', () => {
       expect(loadConfig({ DATABASE_URL, SEED_DEMO: 'false' }).seedDemo).toBe(false);
       expect(
-        loadConfig({ DATABASE_URL, NODE_ENV: 'production', SEED_DEMO: 'false' }).seedDemo,
+        loadConfig({ DATABASE_URL, NODE_ENV: 'production', SSO_SECRET_KEY, SEED_DEMO: 'false' })
+          .seedDemo,
       ).toBe(false);
     });
 

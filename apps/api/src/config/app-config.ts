@@ -33,6 +33,13 @@ export interface AppConfig {
   expiryCron: string | null;
   /** The From of every email. */
   mailFrom: string;
+  /**
+   * 32 bytes from `SSO_SECRET_KEY` (base64 or hex): encrypts the tenants' SSO client
+   * secrets (AES-256-GCM) and the browser's sign-in attempt cookie. Required in production.
+   */
+  ssoSecretKey: Buffer;
+  /** Outside production a loopback `http://` issuer is accepted (`npm start`, tests). */
+  ssoAllowLoopbackHttp: boolean;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -99,6 +106,34 @@ function identifier(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+/**
+ * The key outside production when SSO_SECRET_KEY is unset: public, so secrets encrypted
+ * with it are only as safe as the development database they sit in.
+ */
+const DEV_SSO_SECRET_KEY = Buffer.alloc(32, 'feedpass-development-only-sso-key');
+
+function secretKey(env: Env, name: string, production: boolean): Buffer {
+  const raw = env[name]?.trim();
+  if (!raw) {
+    if (production) throw new ConfigError(`${name} is required with NODE_ENV=production`);
+    return DEV_SSO_SECRET_KEY;
+  }
+  const key = /^[0-9a-fA-F]{64}$/.test(raw)
+    ? Buffer.from(raw, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(raw)
+      ? Buffer.from(raw, 'base64')
+      : null;
+  if (!key || key.length !== 32) {
+    throw new ConfigError(
+      `${name} must be 32 random bytes as 64 hex digits or base64 (openssl rand -base64 32)`,
+    );
+  }
+  if (production && key.equals(DEV_SSO_SECRET_KEY)) {
+    throw new ConfigError(`${name} must not be the development key in production`);
+  }
+  return key;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnvRaw = env.NODE_ENV || 'development';
   if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
@@ -149,5 +184,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         ? null
         : env.EXPIRY_CRON || (nodeEnv === 'test' ? null : '* * * * *'),
     mailFrom: env.MAIL_FROM || 'feedpass <no-reply@feedpass.invalid>',
+    ssoSecretKey: secretKey(env, 'SSO_SECRET_KEY', production),
+    ssoAllowLoopbackHttp: !production,
   };
 }

@@ -9,6 +9,8 @@ export * from './data-source.entity.js';
 export * from './token-notice.entity.js';
 export * from './mail-outbox.entity.js';
 export * from './account-link.entity.js';
+export * from './tenant-sso.entity.js';
+export * from './user-identity.entity.js';
 
 import { AccountLink } from './account-link.entity.js';
 import { AccessToken } from './access-token.entity.js';
@@ -19,7 +21,23 @@ import { MailOutbox } from './mail-outbox.entity.js';
 import { TokenNotice } from './token-notice.entity.js';
 import { Session } from './session.entity.js';
 import { Tenant } from './tenant.entity.js';
+import { TenantSso } from './tenant-sso.entity.js';
+import { UserIdentity } from './user-identity.entity.js';
 import { User } from './user.entity.js';
 
 /** Every entity of the one domain, for the ORM configuration. */
-export const ENTITIES = [Tenant, User, Session, HistoryEvent, AccessToken, TokenPolicy, DataSource, DataSourceShare, TokenNotice, MailOutbox, AccountLink];
+export const ENTITIES = [
+  Tenant,
+  User,
+  Session,
+  HistoryEvent,
+  AccessToken,
+  TokenPolicy,
+  DataSource,
+  DataSourceShare,
+  TokenNotice,
+  MailOutbox,
+  AccountLink,
+  TenantSso,
+  UserIdentity,
+];

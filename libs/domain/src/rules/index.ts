@@ -3,3 +3,4 @@ export * from './token-status.js';
 export * from './policy.js';
 export * from './notices.js';
 export * from './iso-time.js';
+export * from './tenant-slug.js';
