@@ -152,4 +152,37 @@ describe('invitations (SPEC 13)', () => {
     );
     expect(n).toBe(0);
   });
+
+  it('in a tenant that signs in only through SSO, an invitation cannot set a password: 400 sso_required, the link stays unused', async () => {
+    await seedTenant(test, 'Initech', [{ username: 'ian', role: 'admin' }]);
+    const ian = await signIn(test, 'ian', TEST_PASSWORD);
+    const created = await invite(ian, 'ines');
+    const { secret } = linkIn(await lastMailTo(test, sink, 'ines@example.test'));
+    const settings = {
+      issuer: 'http://127.0.0.1:9',
+      clientId: 'feedpass',
+      clientSecret: 'not-needed-for-this-test',
+      displayName: 'Initech SSO',
+      allowedDomains: ['example.test'],
+      autoCreate: false,
+      defaultRole: 'user',
+      passwordSignIn: false,
+      enabled: true,
+    };
+    expect((await ian.put('/api/admin/sso', settings)).status).toBe(200);
+
+    const { res } = await accept(secret);
+    expectApiError(res, 400, 'sso_required');
+    const [row] = await sql<{ password_hash: string | null }>(
+      test,
+      'select password_hash from app_user where id = ?',
+      [created.id],
+    );
+    expect(row.password_hash).toBeNull();
+    // Unused: once passwords are allowed again, the same link still works.
+    expect((await ian.put('/api/admin/sso', { ...settings, passwordSignIn: true })).status).toBe(
+      200,
+    );
+    expect((await accept(secret)).res.status).toBe(200);
+  });
 });

@@ -30,6 +30,9 @@ export class ApiClient {
   patch<T = unknown>(path: string, body?: unknown, headers: Record<string, string> = {}) {
     return this.request<T>('PATCH', path, body, headers);
   }
+  put<T = unknown>(path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return this.request<T>('PUT', path, body, headers);
+  }
 
   /** GET any /api path once, so the server hands out the XSRF cookie. */
   async primeXsrf(): Promise<void> {

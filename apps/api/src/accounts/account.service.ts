@@ -22,6 +22,7 @@ import { PasswordService } from '../auth/password.service.js';
 import { SessionRepository } from '../auth/session.repository.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
+import { TenantSsoRepository } from '../sso/tenant-sso.repository.js';
 import { UserRepository } from '../users/user.repository.js';
 import { AccountLinksService } from './account-links.service.js';
 import { PASSWORD_RESET_THROTTLE } from './password-reset-throttle.js';
@@ -53,6 +54,7 @@ export class AccountService {
     private readonly auth: AuthService,
     private readonly clock: Clock,
     @Inject(PASSWORD_RESET_THROTTLE) private readonly resetThrottle: SignInThrottle,
+    private readonly sso: TenantSsoRepository,
   ) {}
 
   async updateProfile(caller: Caller, input: UpdateProfileRequest): Promise<CurrentUser> {
@@ -175,6 +177,15 @@ export class AccountService {
     const hash = await this.passwords.hash(input.password);
     const { userId, tenantId } = await this.em.transactional(async (em) => {
       const redeemed = await this.links.redeem(em, input.token, 'invitation');
+      // A tenant that signs in only through SSO: no password, and the link stays unused (the
+      // transaction rolls back); the invitee signs in with the identity provider instead.
+      if (!(await this.sso.passwordSignInAllowed(redeemed.tenantId))) {
+        throw new ApiException(
+          400,
+          'sso_required',
+          'Your organisation signs in through single sign-on; use its sign-in button instead',
+        );
+      }
       await this.users.setPassword(em, redeemed.userId, hash);
       const user = await this.users.findInTenant(redeemed.tenantId, redeemed.userId);
       this.history.record(em, {
