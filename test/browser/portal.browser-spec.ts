@@ -56,8 +56,8 @@ describe('portal in a real browser', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Username').fill('carol');
     await dialog.getByLabel('Display name').fill('Carol Jones');
-    await dialog.getByLabel('Email').fill('carol@example.test');
-    await dialog.getByLabel('Password').fill('carols-long-password');
+    await dialog.getByLabel('Email', { exact: true }).fill('carol@example.test');
+    await dialog.getByLabel('Password', { exact: true }).fill('carols-long-password');
     await dialog.getByRole('button', { name: 'Create user' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('table').getByText('carol', { exact: true }).waitFor();

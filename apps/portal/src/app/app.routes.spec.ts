@@ -105,4 +105,58 @@ describe('portal routes', () => {
     expect(TestBed.inject(Router).url).toBe('/tokens');
     http.expectOne('/api/tokens').flush(tokenList([]));
   });
+
+  it('lets admins open Single sign-on', async () => {
+    await signedInAs(ADMIN);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/admin/sso');
+    expect(TestBed.inject(Router).url).toBe('/admin/sso');
+    TestBed.tick();
+    http.expectOne('/api/admin/sso').flush({
+      issuer: '',
+      clientId: '',
+      clientSecretSet: false,
+      displayName: '',
+      allowedDomains: [],
+      autoCreate: false,
+      defaultRole: 'user',
+      passwordSignIn: true,
+      enabled: false,
+      redirectUri: 'http://localhost/api/auth/oidc/callback',
+      updatedAt: null,
+    });
+    await harness.fixture.whenStable();
+    expect(harness.routeNativeElement?.querySelector('h1')?.textContent).toBe('Single sign-on');
+  });
+
+  it('keeps users out of Single sign-on', async () => {
+    await signedInAs(USER);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/admin/sso');
+    expect(TestBed.inject(Router).url).toBe('/tokens');
+    http.expectOne('/api/tokens').flush(tokenList([]));
+  });
+
+  it('opens a tenant’s own sign-in page for signed-out visitors, with the slug', async () => {
+    await signedInAs(null);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/t/acme');
+    expect(TestBed.inject(Router).url).toBe('/t/acme');
+    TestBed.tick();
+    http
+      .expectOne('/api/auth/tenants/acme')
+      .flush({ slug: 'acme', name: 'Acme Corp', password: true, sso: null });
+    await harness.fixture.whenStable();
+    expect(harness.routeNativeElement?.querySelector('h1')?.textContent).toBe('Acme Corp');
+  });
+
+  it('hands ?sso_error= to the sign-in page', async () => {
+    await signedInAs(null);
+    const harness = await RouterTestingHarness.create();
+    await harness.navigateByUrl('/login?sso_error=sso_no_account');
+    await harness.fixture.whenStable();
+    expect(
+      harness.routeNativeElement?.querySelector('[data-testid="sso-error"]')?.textContent,
+    ).toContain('There is no feedpass account for you');
+  });
 });

@@ -19,6 +19,11 @@ export const routes: Routes = [
     loadChildren: () => import('./accept-invite/accept-invite.routes'),
   },
   {
+    path: 't/:slug',
+    canActivate: [anyVisitorGuard],
+    loadChildren: () => import('./tenant-sign-in/tenant-sign-in.routes'),
+  },
+  {
     path: '',
     canActivate: [authGuard],
     loadComponent: () => import('./layout/shell.component').then((m) => m.ShellComponent),
@@ -40,6 +45,7 @@ export const routes: Routes = [
             path: 'data-sources',
             loadChildren: () => import('./admin/data-sources/admin-data-sources.routes'),
           },
+          { path: 'sso', loadChildren: () => import('./admin/sso/sso.routes') },
         ],
       },
     ],

@@ -47,6 +47,7 @@ describe('ShellComponent', () => {
       ['Users', '/admin/users'],
       ['Token Inventory', '/admin/inventory'],
       ['Data Source Inventory', '/admin/data-sources'],
+      ['Single sign-on', '/admin/sso'],
     ]);
   });
 

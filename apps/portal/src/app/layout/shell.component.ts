@@ -26,6 +26,7 @@ const ADMIN_NAV: NavItem[] = [
   { label: 'Users', path: '/admin/users' },
   { label: 'Token Inventory', path: '/admin/inventory' },
   { label: 'Data Source Inventory', path: '/admin/data-sources' },
+  { label: 'Single sign-on', path: '/admin/sso' },
 ];
 
 /** The signed-in frame: toolbar, left navigation and the current page. */
