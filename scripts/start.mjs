@@ -5,6 +5,9 @@
 // DATABASE_URL is set, a maildev mail sink unless SMTP_URL is set, then the API (which
 // migrates and seeds the demo tenant in development mode) serving the portal at /. In development the API logs
 // one readable line per entry (see apps/api/src/logging/logging.module.ts).
+// DEMO_SSO=1 (development only) also starts a local OpenID provider (oidc-provider, a
+// devDependency; scripts/oidc-dev-provider.mjs) and points the demo tenant's single
+// sign-on at it, so "Sign in with Demo SSO" can be tried on the sign-in page.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -40,6 +43,33 @@ async function startMailSink({ smtp, web }) {
   return { smtpUrl: `smtp://127.0.0.1:${smtp}`, webUrl: `http://localhost:${web}/` };
 }
 
+const DEMO_SSO_CLIENT = { clientId: 'feedpass-demo', clientSecret: 'feedpass-demo-sso-secret' };
+
+/** The embedded provider of DEMO_SSO=1, its one account the demo user's address. */
+async function startDemoSso(publicUrl) {
+  const { startOidcDevProvider } = await import('./oidc-dev-provider.mjs');
+  const { DEMO_EMAIL_DOMAIN } = await import('../dist/apps/api/src/dev/demo-seed.js');
+  const account = 'demo-user';
+  const provider = await startOidcDevProvider({
+    port: Number(env.DEMO_SSO_PORT || 3010),
+    clients: [{ ...DEMO_SSO_CLIENT, redirectUris: [`${publicUrl}/api/auth/oidc/callback`] }],
+    accounts: new Map([
+      [
+        'demo-user-sub',
+        {
+          email: `${account}@${DEMO_EMAIL_DOMAIN}`,
+          email_verified: true,
+          preferred_username: account,
+          name: 'Demo User',
+        },
+      ],
+    ]),
+    signInAs: () => 'demo-user-sub',
+  });
+  stoppers.push(() => provider.close());
+  return { ...provider, account };
+}
+
 async function main() {
   build();
   const defaults = await import('../dist/apps/api/src/config/dev-defaults.js');
@@ -59,8 +89,20 @@ async function main() {
   const { bootstrap } = await import('../dist/apps/api/src/main.js');
   const { loadConfig } = await import('../dist/apps/api/src/config/app-config.js');
   const config = loadConfig(env);
+  const demoSso = env.DEMO_SSO === '1' || env.DEMO_SSO === 'true';
+  if (demoSso && (production || !config.seedDemo))
+    throw new Error('DEMO_SSO=1 needs development mode with the demo seed (SEED_DEMO not false)');
+  const sso = demoSso ? await startDemoSso(config.publicUrl) : null;
   const app = await bootstrap(config);
   stoppers.unshift(() => app.close());
+  if (sso) {
+    const { DemoSeed } = await import('../dist/apps/api/src/dev/demo-seed.js');
+    const { runInContext } = await import('../dist/apps/api/src/database/run-in-context.js');
+    const { MikroORM } = await import('@mikro-orm/postgresql');
+    await runInContext(app.get(MikroORM), () =>
+      app.get(DemoSeed).configureSso({ issuer: sso.issuer, ...DEMO_SSO_CLIENT }),
+    );
+  }
 
   const line = '─'.repeat(64);
   console.log(`\n${line}\n feedpass is running\n`);
@@ -74,6 +116,11 @@ async function main() {
     console.log(`\n Demo sign-ins (tenant "Demo"), password feedpass-demo:`);
     console.log(`   demo-admin   tenant admin`);
     console.log(`   demo-user    user`);
+  }
+  if (sso) {
+    console.log(`\n Demo SSO     ${sso.issuer}  (a local OpenID provider, DEMO_SSO=1)`);
+    console.log(`   On the sign-in page enter ${sso.account} (or open ${config.publicUrl}/t/demo) and`);
+    console.log(`   choose "Sign in with Demo SSO": the provider signs you in as ${sso.account} at once.`);
   }
   console.log(`\n Ctrl+C stops everything; data stays in .data/ for the next start.\n${line}\n`);
 }

@@ -5,6 +5,12 @@ import { DAY, signIn, sql } from '../setup/e2e-helpers';
 import { startCapturingTestApp, type CapturingTestApp } from '../setup/capturing-test-app';
 import { seedTenant, TEST_PASSWORD, type SeededUser } from '../setup/test-app';
 import { LONG_SESSIONS, patch, put, sha256, TOKEN_VALUE } from '../setup/token-helpers';
+import { invite, lastMailTo, linkIn } from '../setup/account-helpers';
+import { browseSsoSignIn, startTestProvider, type TestProvider } from '../setup/oidc-provider';
+import { SmtpSink } from '../setup/smtp-sink';
+
+const PUBLIC_URL = 'http://127.0.0.1:3999';
+const REDIRECT_URI = `${PUBLIC_URL}/api/auth/oidc/callback`;
 
 /**
  * SPEC 2 and 4: a token value is returned exactly once, in its create (or rotate) response,
@@ -25,13 +31,21 @@ describe('no token value outside its one create/rotate response (SPEC 2, 4)', ()
   const owners = new Map<ApiClient, string>();
   /** Every other response of the session. */
   const others: { what: string; res: ApiResponse }[] = [];
+  /** The one-time secrets of the invitation and reset links the session mailed. */
+  const linkSecrets: string[] = [];
+  let sink: SmtpSink;
+  let idp: TestProvider;
 
   beforeAll(async () => {
     // Request logs on, at the most talkative level: they are part of what must stay clean.
+    sink = await SmtpSink.start();
+    idp = await startTestProvider(REDIRECT_URI);
     test = await startCapturingTestApp({
       ...LONG_SESSIONS,
       LOG_LEVEL: 'trace',
       LOG_REQUESTS: 'true',
+      SMTP_URL: sink.url,
+      PUBLIC_URL,
     });
     const acme = await seedTenant(test, 'Acme', [
       { username: 'alice', role: 'admin' },
@@ -163,8 +177,126 @@ describe('no token value outside its one create/rotate response (SPEC 2, 4)', ()
     await track('history after the sweep', bob.get('/api/history?limit=200'));
     await track('admin history after the sweep', alice.get('/api/admin/history?limit=200'));
     await track('logout', bob.post('/api/auth/logout'));
+
+    // Account links (SPEC 13): an invitation accepted, one left pending, a reset completed.
+    const anonymous2 = new ApiClient(test.baseUrl);
+    await anonymous2.primeXsrf();
+    await invite(alice, 'ivy');
+    await invite(alice, 'jay');
+    const ivyLink = linkIn(await lastMailTo(test, sink, 'ivy@example.test')).secret;
+    linkSecrets.push(ivyLink, linkIn(await lastMailTo(test, sink, 'jay@example.test')).secret);
+    await track(
+      'accept with a wrong link',
+      anonymous2.post('/api/auth/invitations/accept', {
+        token: 'f'.repeat(64),
+        password: 'ivy-first-password',
+      }),
+    );
+    await track(
+      'accept',
+      anonymous2.post('/api/auth/invitations/accept', {
+        token: ivyLink,
+        password: 'ivy-first-password',
+      }),
+    );
+    await track(
+      'accept again',
+      anonymous2.post('/api/auth/invitations/accept', {
+        token: ivyLink,
+        password: 'ivy-other-password',
+      }),
+    );
+    await track('reset request', anonymous2.post('/api/auth/password-reset', { username: 'ivy' }));
+    const resetLink = linkIn(await lastMailTo(test, sink, 'ivy@example.test')).secret;
+    linkSecrets.push(resetLink);
+    await track(
+      'reset complete',
+      anonymous2.post('/api/auth/password-reset/complete', {
+        token: resetLink,
+        newPassword: 'ivy-second-password',
+      }),
+    );
+    await track(
+      'reset complete again',
+      anonymous2.post('/api/auth/password-reset/complete', {
+        token: resetLink,
+        newPassword: 'ivy-third-password',
+      }),
+    );
+    await track('users with invitations', alice.get('/api/admin/users'));
+
+    // SSO: the client secret set once, then read, tested and used through the code flow.
+    ssoSet = await put(alice, '/api/admin/sso', {
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      displayName: 'Sign in with TestIdP',
+      allowedDomains: ['example.test'],
+      autoCreate: false,
+      defaultRole: 'user',
+      passwordSignIn: true,
+      enabled: true,
+    });
+    if (ssoSet.status !== 200) throw new Error(`PUT sso: ${ssoSet.status} ${ssoSet.text}`);
+    await track('GET sso', alice.get('/api/admin/sso'));
+    await track('Test sso', alice.post('/api/admin/sso/test', {}));
+    await track('sign-in options', anonymous2.get('/api/auth/sign-in-options?username=bob'));
+    await track('tenant sign-in', anonymous2.get('/api/auth/tenants/acme'));
+    idp.accounts.set('sub-bob', { email: 'bob@example.test', email_verified: true });
+    const flow = await browseSsoSignIn(test.baseUrl, idp, REDIRECT_URI, 'sub-bob');
+    if (flow.callback.headers.get('location') !== `${PUBLIC_URL}/`)
+      throw new Error(`SSO sign-in: ${flow.callback.headers.get('location')}`);
+    others.push({ what: 'SSO callback', res: flow.callback });
+    callbackParams = new URLSearchParams(flow.callbackQuery);
+    await track('me by SSO', flow.client.get('/api/auth/me'));
+    // A replayed code: refused by the provider, logged and recorded.
+    const replay = new ApiClient(test.baseUrl);
+    replay.cookies.set('fp_oidc', flow.attemptCookie);
+    await track('SSO replay', replay.get(`/api/auth/oidc/callback?${flow.callbackQuery}`));
+    await track(
+      'SSO settings changed again',
+      put(alice, '/api/admin/sso', {
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        displayName: 'Sign in with TestIdP',
+        allowedDomains: ['example.test'],
+        autoCreate: false,
+        defaultRole: 'user',
+        passwordSignIn: true,
+        enabled: true,
+      }),
+    );
+    await track('GET sso again', alice.get('/api/admin/sso'));
+    await track('admin history after accounts', alice.get('/api/admin/history?limit=200'));
+    await track(
+      'admin history CSV after accounts',
+      alice.get('/api/admin/history', { accept: 'text/csv' }),
+    );
   });
-  afterAll(() => test.close());
+  let ssoSet: ApiResponse;
+  /** The authorization code and state the provider sent back. */
+  let callbackParams: URLSearchParams;
+  afterAll(async () => {
+    await test.close();
+    await sink?.stop();
+    await idp?.close();
+  });
+
+  /** A one-time link's secret (two UUIDs' hex digits): whole, either half, either UUID dashed. */
+  const linkSpellings = (secret: string) => {
+    const halves = [secret.slice(0, 32), secret.slice(32)];
+    const dashed = (h: string) =>
+      `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+    return [secret, ...halves, ...halves.map(dashed)];
+  };
+  /** The SSO client secret: as typed, and inside the Basic header of a token request. */
+  const ssoSpellings = () => [
+    idp.clientSecret,
+    Buffer.from(`${idp.clientId}:${idp.clientSecret}`).toString('base64'),
+  ];
+  const everySecret = () => [...linkSecrets.flatMap(linkSpellings), ...ssoSpellings()];
+  /** What a response carries: its body and its headers (a redirect's Location included). */
+  const wire = (res: ApiResponse) => `${res.text}\n${JSON.stringify([...res.headers])}`;
 
   /** The spellings of a value we search for: whole, without prefix, and its random part. */
   const spellings = (value: string) => [value, value.slice(5), value.slice(5, 35)];
@@ -269,6 +401,104 @@ describe('no token value outside its one create/rotate response (SPEC 2, 4)', ()
       `select indexdef from pg_indexes where schemaname = 'public' and tablename = 'access_token'`,
     );
     expect(indexes.some((i) => /UNIQUE INDEX .* \(digest\)/.test(i.indexdef))).toBe(true);
+  });
+
+  describe('account links and the SSO client secret (SPEC 13)', () => {
+    it('the session really used them', async () => {
+      expect(linkSecrets).toHaveLength(3);
+      for (const secret of linkSecrets) expect(secret).toMatch(/^[0-9a-f]{64}$/);
+      const statuses = Object.fromEntries(others.map((o) => [o.what, o.res.status]));
+      expect(statuses).toMatchObject({
+        'accept with a wrong link': 400,
+        accept: 200,
+        'accept again': 400,
+        'reset request': 202,
+        'reset complete': 204,
+        'reset complete again': 400,
+        'Test sso': 200,
+        'me by SSO': 200,
+        'SSO replay': 302,
+      });
+      expect(others.find((o) => o.what === 'SSO replay')!.res.headers.get('location')).toBe(
+        `${PUBLIC_URL}/login?sso_error=sso_invalid`,
+      );
+      expect(ssoSet.body).toMatchObject({ clientSecretSet: true });
+    });
+
+    it('no API response carries a link secret or the client secret — not even the PUT that set it', () => {
+      for (const { what, res } of [{ what: 'PUT sso', res: ssoSet }, ...others]) {
+        const text = wire(res);
+        expect({ what, seen: everySecret().filter((s) => text.includes(s)) }).toEqual({
+          what,
+          seen: [],
+        });
+      }
+      const get = others.find((o) => o.what === 'GET sso again')!.res;
+      expect(get.body).toMatchObject({ clientSecretSet: true, clientId: idp.clientId });
+      expect(Object.keys(get.body as object)).not.toContain('clientSecret');
+    });
+
+    it('no log line, query log or console output carries them (the replayed code was logged)', () => {
+      const captured = test.captured();
+      expect(captured).toContain('/api/auth/invitations/accept');
+      expect(captured).toContain('/api/auth/oidc/callback');
+      expect(captured).toMatch(/SSO sign-in refused for tenant \S+: sso_invalid \(code\)/);
+      // The accept looked the link up by its digest: the digest may be logged, never the secret.
+      expect(captured).toContain(sha256(linkSecrets[0]));
+      for (const secret of everySecret())
+        expect({ secret, logged: captured.includes(secret) }).toEqual({ secret, logged: false }); // The request log names the callback, but not its authorization code or state.
+      expect(captured).toContain('/api/auth/oidc/callback?code=[redacted]');
+      for (const name of ['code', 'state']) {
+        const value = callbackParams.get(name)!;
+        expect(value.length).toBeGreaterThan(20);
+        expect({ name, logged: captured.includes(value) }).toEqual({ name, logged: false });
+      }
+    });
+
+    it('tables hold link digests and the client secret only as ciphertext', async () => {
+      const tables = await sql<{ table_name: string }>(
+        test,
+        `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+      );
+      let dump = '';
+      for (const { table_name } of tables) {
+        const rows = await sql<{ row: string }>(
+          test,
+          `select row_to_json(t)::text as row from "${table_name}" t`,
+        );
+        dump += rows.map((r) => r.row).join('\n') + '\n';
+      }
+      for (const secret of everySecret())
+        expect({ secret, stored: dump.includes(secret) }).toEqual({ secret, stored: false });
+      const links = await sql<{ secret_hash: string }>(
+        test,
+        'select secret_hash from account_link',
+      );
+      expect(links.map((l) => l.secret_hash).sort()).toEqual(linkSecrets.map(sha256).sort());
+      const outbox = await sql<{ link_secret: string | null }>(
+        test,
+        'select link_secret from mail_outbox where link_id is not null',
+      );
+      expect(outbox.length).toBe(3);
+      expect(outbox.every((o) => o.link_secret === null)).toBe(true);
+      const [sso] = await sql<{ client_secret_encrypted: string }>(
+        test,
+        'select client_secret_encrypted from tenant_sso where enabled',
+      );
+      expect(sso.client_secret_encrypted.length).toBeGreaterThan(40);
+    });
+
+    it('history records the SSO change and refusal without a secret', async () => {
+      const events = await sql<{ type: string; details: unknown }>(
+        test,
+        `select type, details from history_event where type in ('sso.changed', 'sso.refused', 'user.invited', 'user.password_reset', 'user.signed_in')`,
+      );
+      expect(events.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['sso.changed', 'sso.refused', 'user.invited', 'user.signed_in']),
+      );
+      const text = JSON.stringify(events);
+      for (const secret of everySecret()) expect(text.includes(secret)).toBe(false);
+    });
   });
 
   it('history records tokens by id and label only', async () => {

@@ -6,12 +6,17 @@ import type {
   TenantSignIn,
   UpdateSsoRequest,
 } from '@feedpass/contracts';
-import { ApiClient, type ApiResponse } from '../setup/api-client';
+import { ApiClient } from '../setup/api-client';
 import { seedAcmeAndGlobex, type AcmeAndGlobex } from '../setup/acme-globex';
 import { createUser, expectApiError, sql } from '../setup/e2e-helpers';
 import { freePort } from '../setup/free-port';
 import { createDataSource, feedGet, feedKey, seedDemoSchema } from '../setup/odata-helpers';
-import { startTestProvider, type TestProvider } from '../setup/oidc-provider';
+import {
+  browseSsoSignIn,
+  startTestProvider,
+  type SsoFlow,
+  type TestProvider,
+} from '../setup/oidc-provider';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
 import { mint } from '../setup/token-helpers';
 
@@ -31,52 +36,16 @@ describe('OpenID Connect single sign-on (SPEC 13)', () => {
   const put = (body: Partial<UpdateSsoRequest>) =>
     cast.clients.alice.request<SsoSettings>('PUT', '/api/admin/sso', { ...settings, ...body });
 
-  interface Flow {
-    client: ApiClient;
-    callbackQuery: string;
-    callback: ApiResponse;
-  }
+  type Flow = SsoFlow;
 
   /** A browser: start at the app, through the provider (its own cookie jar), back to the callback. */
-  async function ssoSignIn(
+  const ssoSignIn = (
     sub: string,
     options: {
       tamperAuthorize?: (url: URL) => void;
       tamperCallback?: (q: URLSearchParams) => void;
     } = {},
-  ): Promise<Flow> {
-    const client = new ApiClient(test.baseUrl);
-    const start = await client.get('/api/auth/oidc/start?tenant=acme');
-    expect(start.status).toBe(302);
-    let url = new URL(start.headers.get('location')!);
-    expect(url.origin).toBe(idp.issuer);
-    options.tamperAuthorize?.(url);
-    idp.signInAs(sub);
-    const jar = new Map<string, string>();
-    for (let hop = 0; hop < 10; hop++) {
-      const res = await fetch(url, {
-        redirect: 'manual',
-        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
-      });
-      for (const line of res.headers.getSetCookie()) {
-        const [pair] = line.split(';');
-        const eq = pair.indexOf('=');
-        jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-      }
-      const location = res.headers.get('location');
-      if (!location) throw new Error(`provider answered ${res.status}: ${await res.text()}`);
-      const next = new URL(location, url);
-      if (next.href.startsWith(REDIRECT_URI)) {
-        const params = next.searchParams;
-        options.tamperCallback?.(params);
-        const callbackQuery = params.toString();
-        const callback = await client.get(`/api/auth/oidc/callback?${callbackQuery}`);
-        return { client, callbackQuery, callback };
-      }
-      url = next;
-    }
-    throw new Error('too many redirects at the provider');
-  }
+  ): Promise<Flow> => browseSsoSignIn(test.baseUrl, idp, REDIRECT_URI, sub, options);
 
   const signedIn = (flow: Flow) => {
     expect([flow.callback.status, flow.callback.headers.get('location')]).toEqual([
@@ -330,6 +299,136 @@ describe('OpenID Connect single sign-on (SPEC 13)', () => {
         302,
         `${PUBLIC_URL}/login?sso_error=sso_not_configured`,
       ]);
+    });
+  });
+
+  describe('a provider’s answer that fails a check: refused, and recorded as sso.refused', () => {
+    type Refusal = { reason: string; check?: string };
+    const refusals = async () =>
+      (
+        await sql<{ details: Refusal }>(
+          test,
+          "select details from history_event where type = 'sso.refused' and tenant_id = ? order by seq",
+          [cast.acmeId],
+        )
+      ).map((e) => e.details);
+    /** Runs `act` and returns the refusals it recorded. */
+    const recorded = async (act: () => Promise<void>) => {
+      const before = (await refusals()).length;
+      await act();
+      return (await refusals()).slice(before);
+    };
+    const signIns = async () =>
+      (
+        await sql(
+          test,
+          "select 1 from history_event where type = 'user.signed_in' and subject_user_id = ?",
+          [cast.users.bob.id],
+        )
+      ).length;
+
+    beforeEach(() => {
+      idp.accounts.set('sub-bob', { email: 'bob@example.test', email_verified: true });
+    });
+    afterEach(() => {
+      for (const key of Object.keys(idp.misbehave)) delete idp.misbehave[key as 'tokensFor'];
+    });
+
+    it('a replayed authorization code: the same callback with its attempt cookie, a second time', async () => {
+      const ok = await ssoSignIn('sub-bob');
+      signedIn(ok);
+      const before = await signIns();
+      const replay = new ApiClient(test.baseUrl);
+      expect(
+        await recorded(async () => {
+          replay.cookies.set('fp_oidc', ok.attemptCookie);
+          const res = await replay.get(`/api/auth/oidc/callback?${ok.callbackQuery}`);
+          expect([res.status, res.headers.get('location')]).toEqual([
+            302,
+            `${PUBLIC_URL}/login?sso_error=sso_invalid`,
+          ]);
+        }),
+      ).toEqual([{ reason: 'sso_invalid', check: 'code' }]);
+      expect(replay.cookies.has('fp_session')).toBe(false);
+      expect((await replay.get('/api/auth/me')).status).toBe(401);
+      expect(await signIns()).toBe(before);
+    });
+
+    it('another client’s code: refused by the provider, or — when it answers as that client — by the `aud` check', async () => {
+      const asOther = (url: URL) => url.searchParams.set('client_id', idp.otherClient.clientId);
+      expect(
+        await recorded(async () =>
+          refused(await ssoSignIn('sub-bob', { tamperAuthorize: asOther }), 'sso_invalid'),
+        ),
+      ).toEqual([{ reason: 'sso_invalid', check: 'code' }]);
+      idp.misbehave.tokensFor = idp.otherClient.clientId;
+      expect(
+        await recorded(async () =>
+          refused(await ssoSignIn('sub-bob', { tamperAuthorize: asOther }), 'sso_invalid'),
+        ),
+      ).toEqual([{ reason: 'sso_invalid', check: 'aud' }]);
+    });
+
+    it('a wrong `iss`: discovery claims the configured issuer, the provider answers as another', async () => {
+      idp.misbehave.localhostAlias = true;
+      expect((await put({ issuer: idp.aliasIssuer })).status).toBe(200);
+      try {
+        expect(
+          await recorded(async () => refused(await ssoSignIn('sub-bob'), 'sso_invalid')),
+        ).toEqual([{ reason: 'sso_invalid', check: 'iss' }]);
+      } finally {
+        expect((await put({ issuer: idp.issuer })).status).toBe(200);
+      }
+    });
+
+    it('a bad signature: the JWKS publishes another key under the signing key’s kid', async () => {
+      idp.misbehave.forgedJwks = true;
+      expect(
+        await recorded(async () => refused(await ssoSignIn('sub-bob'), 'sso_invalid')),
+      ).toEqual([{ reason: 'sso_invalid', check: 'signature' }]);
+      delete idp.misbehave.forgedJwks;
+      signedIn(await ssoSignIn('sub-bob'));
+    });
+
+    it('a forged state is recorded too', async () => {
+      expect(
+        await recorded(async () =>
+          refused(
+            await ssoSignIn('sub-bob', { tamperCallback: (q) => q.set('state', 'forged') }),
+            'sso_invalid',
+          ),
+        ),
+      ).toEqual([{ reason: 'sso_invalid', check: 'state' }]);
+    });
+
+    it('a provider that is down at sign-in: back to the sign-in page, and passwords still work', async () => {
+      await idp.stop();
+      try {
+        const browser = new ApiClient(test.baseUrl);
+        expect(
+          await recorded(async () => {
+            const start = await browser.get('/api/auth/oidc/start?tenant=acme');
+            expect([start.status, start.headers.get('location')]).toEqual([
+              302,
+              `${PUBLIC_URL}/login?sso_error=sso_unavailable`,
+            ]);
+          }),
+        ).toEqual([{ reason: 'sso_unavailable' }]);
+        expect(browser.cookies.has('fp_oidc')).toBe(false);
+        expect((await browser.login('bob', TEST_PASSWORD)).status).toBe(200);
+        expect((await browser.get<CurrentUser>('/api/auth/me')).body.username).toBe('bob');
+      } finally {
+        await idp.resume();
+      }
+      signedIn(await ssoSignIn('sub-bob'));
+    });
+
+    it('no recorded refusal carries a secret, a code or a token', async () => {
+      const all = JSON.stringify(await refusals());
+      expect(all).not.toContain(idp.clientSecret);
+      expect(all).not.toMatch(/code=|eyJ|state=/);
+      for (const d of await refusals())
+        expect(Object.keys(d).sort()).toEqual(d.check ? ['check', 'reason'] : ['reason']);
     });
   });
 

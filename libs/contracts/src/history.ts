@@ -19,6 +19,7 @@ export const EVENT_TYPES = [
   'user.password_reset',
   'user.signed_in',
   'sso.changed',
+  'sso.refused',
   'data_source.created',
   'data_source.shared',
   'data_source.unshared',
@@ -32,6 +33,22 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** How a `user.signed_in` happened. */
 export const SIGN_IN_METHODS = ['password', 'sso'] as const;
 export type SignInMethod = (typeof SIGN_IN_METHODS)[number];
+
+/**
+ * `sso.refused` details: `{ reason: SsoErrorCode, check?: string }` — the code the sign-in
+ * page got and, when the provider's answer failed a check, which one (`aud`, `iss`,
+ * `signature`, `nonce`, `state`, `code`); never a token, a code or a secret.
+ */
+export const SSO_REFUSAL_CHECKS = [
+  'aud',
+  'iss',
+  'signature',
+  'nonce',
+  'state',
+  'code',
+  'other',
+] as const;
+export type SsoRefusalCheck = (typeof SSO_REFUSAL_CHECKS)[number];
 
 export const REVOKE_REASONS = ['user', 'revoke_all', 'rotated'] as const;
 export type RevokeReason = (typeof REVOKE_REASONS)[number];

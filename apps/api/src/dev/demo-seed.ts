@@ -7,10 +7,12 @@ import { callerOf } from '../auth/caller.js';
 import { DataSourcesService } from '../data-sources/data-sources.service.js';
 import { demoSchemaSql } from './demo-data.js';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { SsoAdminService } from '../sso/sso-admin.service.js';
 import { UsersService } from '../users/users.service.js';
 
 export const DEMO_TENANT = 'Demo';
 export const DEMO_PASSWORD = 'feedpass-demo';
+export const DEMO_EMAIL_DOMAIN = 'demo.feedpass.test';
 export const DEMO_USERS: { username: string; displayName: string; role: Role }[] = [
   { username: 'demo-admin', displayName: 'Demo Admin', role: 'admin' },
   { username: 'demo-user', displayName: 'Demo User', role: 'user' },
@@ -29,8 +31,50 @@ export class DemoSeed {
     private readonly em: EntityManager,
     private readonly users: UsersService,
     private readonly dataSources: DataSourcesService,
+    private readonly sso: SsoAdminService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /**
+   * `DEMO_SSO=1 npm start`: points the demo tenant's single sign-on at the embedded
+   * provider (scripts/oidc-dev-provider.mjs), as demo-admin would on the *Single sign-on*
+   * page. Left alone when it already points there. Refuses to run in production.
+   */
+  async configureSso(provider: {
+    issuer: string;
+    clientId: string;
+    clientSecret: string;
+  }): Promise<void> {
+    if (this.config.nodeEnv === 'production') {
+      throw new Error('The demo SSO refuses to run with NODE_ENV=production');
+    }
+    const admin = await this.em.findOneOrFail(
+      User,
+      { [sql.lower('username')]: DEMO_USERS[0].username },
+      { populate: ['tenant'] },
+    );
+    const actor = callerOf(admin);
+    const current = await this.sso.get(actor);
+    if (
+      current.enabled &&
+      current.issuer === provider.issuer &&
+      current.clientId === provider.clientId &&
+      current.clientSecretSet
+    )
+      return;
+    await this.sso.update(actor, {
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+      displayName: 'Sign in with Demo SSO',
+      allowedDomains: [DEMO_EMAIL_DOMAIN],
+      autoCreate: false,
+      defaultRole: 'user',
+      passwordSignIn: true,
+      enabled: true,
+    });
+    this.logger.log(`Pointed the ${DEMO_TENANT} tenant's single sign-on at ${provider.issuer}`);
+  }
 
   async run(): Promise<void> {
     if (this.config.nodeEnv === 'production') {
@@ -49,7 +93,7 @@ export class DemoSeed {
         { tenantId: tenant.id, userId: null },
         {
           ...demo,
-          email: `${demo.username}@demo.feedpass.test`,
+          email: `${demo.username}@${DEMO_EMAIL_DOMAIN}`,
           password: DEMO_PASSWORD,
           timeZone: 'UTC',
         },

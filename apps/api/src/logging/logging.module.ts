@@ -29,14 +29,24 @@ function prettyOptions(): Partial<Options> {
   };
 }
 
-/** The URL as sent: Express shortens `req.url` inside a mounted router. */
+/** The URL as sent (Express shortens `req.url` inside a mounted router), made loggable. */
 const path = (req: IncomingMessage) =>
-  (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url;
+  loggableUrl((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url);
+
+/** Query parameters of the SSO callback that are never logged: the code and the state. */
+const CALLBACK_SECRETS = /([?&](?:code|state|session_state|id_token|access_token)=)[^&#]*/g;
+
+/** A request URL for the log: the SSO callback's authorization code and state redacted. */
+export function loggableUrl(url: string | undefined): string | undefined {
+  if (!url?.includes('/auth/oidc/callback?')) return url;
+  return url.replace(CALLBACK_SECRETS, '$1[redacted]');
+}
 
 /**
  * Structured JSON logs (pino via nestjs-pino): one line per request with a request id
  * (taken from a sane `X-Request-Id`, else generated, and echoed back), and secrets
- * redacted — `Authorization` (Basic carries the token), cookies and `Set-Cookie`.
+ * redacted — `Authorization` (Basic carries the token), cookies and `Set-Cookie`, a
+ * redirect's `Location` (SSO state and nonce) and the SSO callback's code and state.
  * pino-http runs once, as the first Express middleware (see app.factory.ts); Nest's own
  * logger reuses it (`useExisting`), so every request is logged exactly once.
  */
@@ -57,6 +67,8 @@ export function pinoHttpOptions(config: AppConfig): Options {
         'req.headers.authorization',
         'req.headers.cookie',
         'res.headers["set-cookie"]',
+        // A redirect to the identity provider carries the sign-in's state and nonce.
+        'res.headers.location',
         'req.headers["x-xsrf-token"]',
       ],
       censor: '[redacted]',
@@ -71,7 +83,7 @@ export function pinoHttpOptions(config: AppConfig): Options {
       }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: loggableUrl(req.url),
         userAgent: req.headers['user-agent'],
         remoteAddress: req.remoteAddress,
       }),

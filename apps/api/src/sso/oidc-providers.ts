@@ -64,7 +64,11 @@ export class OidcProviders {
         clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(clientSecret),
         {
           timeout: DISCOVERY_TIMEOUT_SECONDS,
-          execute: insecure ? [oidc.allowInsecureRequests] : [],
+          // ID tokens' signatures are checked against the provider's JWKS too, not only
+          // trusted for coming over TLS (openid-client skips that check by default).
+          execute: insecure
+            ? [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks]
+            : [oidc.enableNonRepudiationChecks],
         },
       );
     } catch (error) {

@@ -7,6 +7,7 @@ import {
   type SignInOptions,
   type SsoButton,
   type SsoErrorCode,
+  type SsoRefusalCheck,
   type TenantSignIn,
 } from '@feedpass/contracts';
 import { User, type Tenant, type TenantSso } from '@feedpass/domain';
@@ -29,7 +30,13 @@ const SCOPES = 'openid email profile';
 
 /** A refused SSO sign-in: the short code the sign-in page gets, never a secret or a token. */
 export class SsoFailure extends Error {
-  constructor(readonly code: SsoErrorCode) {
+  constructor(
+    readonly code: SsoErrorCode,
+    /** Which check of the provider's answer failed, when one did (recorded, never shown). */
+    readonly check?: SsoRefusalCheck,
+    /** The user it was about, when known (a deactivated user). */
+    readonly userId?: string,
+  ) {
     super(code);
   }
 }
@@ -107,7 +114,7 @@ export class OidcSignInService {
   async start(slug: string | undefined): Promise<{ location: string; attempt: string }> {
     const tenant = slug && slug.length <= 63 ? await this.repo.findTenantBySlug(slug) : null;
     if (!tenant) throw new SsoFailure('sso_not_configured');
-    const { config } = await this.providerOf(tenant.id);
+    const { config } = await this.refusalsRecorded(tenant.id, () => this.providerOf(tenant.id));
     const verifier = oidc.randomPKCECodeVerifier();
     const attempt: Attempt = {
       t: tenant.id,
@@ -142,7 +149,52 @@ export class OidcSignInService {
     sealed: string | undefined,
     meta: { ip: string; userAgent?: string; previousSecret?: string },
   ): Promise<string> {
-    const attempt = this.openAttempt(sealed);
+    let attempt: Attempt;
+    try {
+      attempt = this.openAttempt(sealed);
+    } catch (error) {
+      // No tenant to record it for: a log line (the attempt cookie was missing, forged or old).
+      this.logger.warn('SSO callback refused: no valid sign-in attempt (sso_invalid, state)');
+      throw error;
+    }
+    return this.refusalsRecorded(attempt.t, () => this.redeem(attempt, query, meta));
+  }
+
+  /**
+   * Runs one leg of the flow for a tenant; a refusal on the way is recorded as an
+   * `sso.refused` event of that tenant (the reason code and the failed check, no secrets)
+   * and logged, then passed on.
+   */
+  private async refusalsRecorded<T>(tenantId: string, leg: () => Promise<T>): Promise<T> {
+    try {
+      return await leg();
+    } catch (error) {
+      if (!(error instanceof SsoFailure)) throw error;
+      this.logger.warn(
+        `SSO sign-in refused for tenant ${tenantId}: ${error.code}${error.check ? ` (${error.check})` : ''}`,
+      );
+      try {
+        await this.em.fork().transactional(async (em) => {
+          this.history.record(em, {
+            tenantId,
+            type: 'sso.refused',
+            actorId: null,
+            subjectUserId: error.userId ?? null,
+            details: { reason: error.code, ...(error.check ? { check: error.check } : {}) },
+          });
+        });
+      } catch (recording) {
+        this.logger.error(`Could not record an SSO refusal: ${(recording as Error).name}`);
+      }
+      throw error;
+    }
+  }
+
+  private async redeem(
+    attempt: Attempt,
+    query: string,
+    meta: { ip: string; userAgent?: string; previousSecret?: string },
+  ): Promise<string> {
     const params = new URLSearchParams(query);
     if (params.has('error')) throw new SsoFailure('sso_denied');
     const { sso, config } = await this.providerOf(attempt.t);
@@ -176,10 +228,13 @@ export class OidcSignInService {
       this.logger.warn(
         `SSO sign-in refused for tenant ${attempt.t}: ${e.name ?? 'Error'} ${e.code ?? ''} ${e.error ?? ''}`.trim(),
       );
-      throw new SsoFailure(isNetwork(error) ? 'sso_unavailable' : 'sso_invalid');
+      throw new SsoFailure(
+        isNetwork(error) ? 'sso_unavailable' : 'sso_invalid',
+        isNetwork(error) ? undefined : failedCheck(error),
+      );
     }
     const user = await this.resolveUser(attempt.t, sso, config.serverMetadata().issuer, profile);
-    if (user.status !== 'active') throw new SsoFailure('sso_deactivated');
+    if (user.status !== 'active') throw new SsoFailure('sso_deactivated', undefined, user.id);
     const full = await this.users.findInTenant(attempt.t, user.id);
     return this.auth.startSession(full!, meta, 'sso');
   }
@@ -236,7 +291,7 @@ export class OidcSignInService {
         let user: User;
         if (matches.length === 1) {
           user = matches[0];
-          if (user.status !== 'active') throw new SsoFailure('sso_deactivated');
+          if (user.status !== 'active') throw new SsoFailure('sso_deactivated', undefined, user.id);
           // Already linked to another account of this provider: never re-linked by e-mail.
           if (await this.repo.hasIdentityAt(em, user.id, issuer))
             throw new SsoFailure('sso_no_account');
@@ -293,6 +348,33 @@ export class OidcSignInService {
 function displayNameOf(profile: Profile, email: string): string {
   const name = typeof profile.name === 'string' ? profile.name.trim() : '';
   return (name || email).slice(0, 100);
+}
+
+/** Which check of the provider's answer an openid-client error is about (its cause chain). */
+function failedCheck(error: unknown): SsoRefusalCheck {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+    seen.add(e);
+    const {
+      claim,
+      message,
+      error: oauthError,
+    } = e as {
+      claim?: unknown;
+      message?: unknown;
+      error?: unknown;
+    };
+    if (claim === 'aud' || claim === 'azp') return 'aud';
+    if (claim === 'iss') return 'iss';
+    if (claim === 'nonce') return 'nonce';
+    if (typeof message === 'string') {
+      if (/signature verification failed|verification key/i.test(message)) return 'signature';
+      if (/"state"/.test(message)) return 'state';
+      if (/"iss"/.test(message)) return 'iss';
+    }
+    if (oauthError === 'invalid_grant') return 'code';
+  }
+  return 'other';
 }
 
 function isNetwork(error: unknown): boolean {

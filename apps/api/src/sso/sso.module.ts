@@ -12,5 +12,7 @@ import { SsoAdminService } from './sso-admin.service.js';
   imports: [AuthModule, HistoryModule],
   controllers: [SsoAdminController, OidcController],
   providers: [SsoAdminService, OidcSignInService, OidcProviders],
+  // For the demo seed's `DEMO_SSO=1` provider (development only).
+  exports: [SsoAdminService],
 })
 export class SsoModule {}

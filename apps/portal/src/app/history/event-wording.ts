@@ -19,6 +19,7 @@ export const EVENT_WORDING: Record<EventType, string> = {
   'user.password_reset': 'Password reset',
   'user.signed_in': 'Signed in',
   'sso.changed': 'Single sign-on settings changed',
+  'sso.refused': 'Single sign-on refused',
   'data_source.created': 'Data source created',
   'data_source.shared': 'Data source shared',
   'data_source.unshared': 'Data source unshared',
