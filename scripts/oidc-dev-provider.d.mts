@@ -31,4 +31,6 @@ export function startOidcDevProvider(options: {
   jwks?: { keys: Record<string, unknown>[] };
   intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
   cookieKeys?: string[];
+  /** oidc-provider's own login and consent pages instead of `signInAs()`; off by default. */
+  loginPages?: boolean;
 }): Promise<DevProvider>;

@@ -50,7 +50,13 @@ const rsaJwk = () =>
  * app's redirect URI, PKCE required, no login page — its login interaction is finished at
  * once as the account `signInAs` named, and consent is implied.
  */
-export async function startTestProvider(redirectUri: string): Promise<TestProvider> {
+export async function startTestProvider(
+  redirectUri: string,
+  options: {
+    /** oidc-provider's own login and consent pages (HTML forms) for a real browser. */
+    loginPages?: boolean;
+  } = {},
+): Promise<TestProvider> {
   const port = await freePort();
   const accounts = new Map<string, TestAccount>();
   let next = '';
@@ -112,6 +118,7 @@ export async function startTestProvider(redirectUri: string): Promise<TestProvid
     jwks: { keys: [signing] },
     intercept,
     cookieKeys: ['test-provider-cookie-key'],
+    loginPages: options.loginPages ?? false,
   });
   return {
     issuer,
