@@ -9,6 +9,7 @@ import {
   type PropertyModel,
 } from './edm.js';
 import { tokenize, type Literal, type Token } from './lexer.js';
+import { splitTopLevel } from './expand.js';
 import { ODataQueryError } from './odata-query-error.js';
 
 /** One key property and the value a request addressed it with, ready to bind. */
@@ -218,7 +219,8 @@ export function parseKey(text: string, set: EntitySetModel): KeyValue[] {
     keyProps.length === 1
       ? `${set.name}(…)`
       : `${set.name}(${keyProps.map((p) => `${p.name}=…`).join(',')})`;
-  const parts = splitKey(text, where);
+  const parts = splitTopLevel(text, ',', 'key');
+  if (parts.some((p) => p.trim() === '')) throw bad(`The key in ${where} has an empty part`);
   if (parts.length === 1 && !NAMED.test(parts[0])) {
     if (keyProps.length !== 1)
       throw bad(`${set.name} has a composite key; name every part: ${example}`);
@@ -245,23 +247,6 @@ export function parseKey(text: string, set: EntitySetModel): KeyValue[] {
 
 /** `Name=value`, with blanks allowed around `=`. */
 const NAMED = /^\s*([\p{L}_][\p{L}\p{N}_]*)\s*=([^]*)$/u;
-
-/** Splits at commas outside string literals (`'a,b'` stays whole; `''` is a quote). */
-function splitKey(text: string, where: string): string[] {
-  const parts: string[] = [];
-  let start = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === "'") quoted = !quoted;
-    else if (text[i] === ',' && !quoted) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start));
-  if (parts.some((p) => p.trim() === '')) throw bad(`The key in ${where} has an empty part`);
-  return parts;
-}
 
 function keyValue(text: string, property: PropertyModel, where: string): KeyValue {
   let tokens: Token[];

@@ -1,15 +1,11 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { Router } from '@angular/router';
-import { apiErrorCode, apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
-import { takeLinkSecret } from '../core/link-secret';
 import { AuthCardComponent } from '../shared/auth-card.component';
-import {
-  NewPasswordFieldsComponent,
-  newPasswordGroup,
-} from '../shared/new-password-fields.component';
+import { NewPasswordFieldsComponent } from '../shared/new-password-fields.component';
+import { passwordLinkForm } from '../shared/password-link-form';
 
 /** Sets the invitee's password from the link of an invitation email, then signs them in. */
 @Component({
@@ -22,33 +18,18 @@ import {
 export class AcceptInvitePage {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
-  private readonly secret = takeLinkSecret();
+  private readonly link = passwordLinkForm();
 
-  protected readonly form = newPasswordGroup();
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
-  protected readonly invalidLink = signal(this.secret === null);
+  protected readonly form = this.link.form;
+  protected readonly pending = this.link.pending;
+  protected readonly error = this.link.error;
+  protected readonly invalidLink = this.link.invalidLink;
 
   protected submit(): void {
-    if (this.form.invalid || this.pending() || !this.secret) {
-      this.form.markAllAsTouched();
-      return;
-    }
-    this.pending.set(true);
-    this.error.set(null);
-    this.auth
-      .acceptInvitation({ token: this.secret, password: this.form.controls.password.value })
-      .subscribe({
-        // Where signing in lands.
-        next: () => void this.router.navigateByUrl('/tokens'),
-        error: (err: unknown) => {
-          this.pending.set(false);
-          const code = apiErrorCode(err);
-          if (code === 'invalid_link') this.invalidLink.set(true);
-          else if (code === 'weak_password')
-            this.form.controls.password.setErrors({ server: apiErrorMessage(err) });
-          else this.error.set(apiErrorMessage(err));
-        },
-      });
+    this.link.submit(
+      (token, password) => this.auth.acceptInvitation({ token, password }),
+      // Where signing in lands.
+      () => void this.router.navigateByUrl('/tokens'),
+    );
   }
 }

@@ -1,0 +1,46 @@
+import { signal } from '@angular/core';
+import type { Observable } from 'rxjs';
+import { apiErrorCode, apiErrorMessage } from '../core/api-error';
+import { takeLinkSecret } from '../core/link-secret';
+import { newPasswordGroup } from './new-password-fields.component';
+
+/**
+ * The state of a page that sets a password from an emailed one-time link (accepting an
+ * invitation, completing a reset): the link's secret, the new-password form, and what the
+ * API said. An expired, used or replaced link (`invalid_link`) leaves only "ask for a new
+ * one"; a password that breaks the rules shows under its field. Call it in an injection
+ * context (it takes the secret out of the address bar).
+ */
+export function passwordLinkForm() {
+  const secret = takeLinkSecret();
+  const form = newPasswordGroup();
+  const pending = signal(false);
+  const error = signal<string | null>(null);
+  const invalidLink = signal(secret === null);
+
+  /** Sends the secret and the new password; `done` runs on success. */
+  function submit(
+    send: (token: string, password: string) => Observable<unknown>,
+    done: () => void,
+  ): void {
+    if (form.invalid || pending() || !secret) {
+      form.markAllAsTouched();
+      return;
+    }
+    pending.set(true);
+    error.set(null);
+    send(secret, form.controls.password.value).subscribe({
+      next: done,
+      error: (err: unknown) => {
+        pending.set(false);
+        const code = apiErrorCode(err);
+        if (code === 'invalid_link') invalidLink.set(true);
+        else if (code === 'weak_password')
+          form.controls.password.setErrors({ server: apiErrorMessage(err) });
+        else error.set(apiErrorMessage(err));
+      },
+    });
+  }
+
+  return { form, pending, error, invalidLink, submit };
+}
