@@ -32,10 +32,7 @@ import {
   type PreviewDialogData,
 } from './preview-data-source-dialog.component';
 import { ShareDataSourceDialogComponent } from './share-data-source-dialog.component';
-import {
-  TransferDataSourceDialogComponent,
-  type TransferDialogData,
-} from './transfer-data-source-dialog.component';
+import { openTransferDialog, transferredMessage } from './transfer-data-source-dialog.component';
 
 @Component({
   selector: 'fp-data-sources-page',
@@ -164,25 +161,12 @@ export class DataSourcesPage {
   }
 
   protected openTransfer(source: DataSource): void {
-    const data: TransferDialogData = { source };
-    this.dialog
-      .open(TransferDataSourceDialogComponent, {
-        data,
-        width: '480px',
-        autoFocus: 'first-tabbable',
-      })
-      .afterClosed()
-      .pipe(filter((updated): updated is DataSource => !!updated))
-      .subscribe((updated) => {
-        // The user now reads it as a recipient, which "Owned by me" no longer lists.
-        this.list.reload();
-        this.errors.set(null);
-        this.snackBar.open(
-          `Transferred ${updated.name} to ${updated.owner.displayName}.`,
-          undefined,
-          { duration: 4000 },
-        );
-      });
+    openTransferDialog(this.dialog, { source }).subscribe((updated) => {
+      // The user now reads it as a recipient, which "Owned by me" no longer lists.
+      this.list.reload();
+      this.errors.set(null);
+      this.snackBar.open(transferredMessage(updated), undefined, { duration: 4000 });
+    });
   }
 
   protected copyUrl(source: DataSource): void {

@@ -2,10 +2,16 @@ import { HttpErrorResponse } from '@angular/common/http';
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { FormControl, NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
-import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
+import {
+  MAT_DIALOG_DATA,
+  MatDialog,
+  MatDialogModule,
+  MatDialogRef,
+} from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import type { ApiError, DataSource, TransferDataSourceRequest, UserRef } from '@feedpass/contracts';
+import { filter, type Observable } from 'rxjs';
 import { apiErrorMessage } from '../core/api-error';
 import { UserSelectComponent } from '../shared/user-select.component';
 import { DataSourcesService } from './data-sources.service';
@@ -145,3 +151,18 @@ export function transferErrorMessage(err: unknown, username: string): string {
       return apiErrorMessage(err);
   }
 }
+
+/** Opens the transfer dialog; emits the data source once it has been handed over. */
+export function openTransferDialog(
+  dialog: MatDialog,
+  data: TransferDialogData,
+): Observable<DataSource> {
+  return dialog
+    .open(TransferDataSourceDialogComponent, { data, width: '480px', autoFocus: 'first-tabbable' })
+    .afterClosed()
+    .pipe(filter((updated): updated is DataSource => !!updated));
+}
+
+/** What the page says once a transfer is done. */
+export const transferredMessage = (updated: DataSource) =>
+  `Transferred ${updated.name} to ${updated.owner.displayName}.`;

@@ -8,11 +8,12 @@ import { MatInputModule } from '@angular/material/input';
 import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import { MatTableModule } from '@angular/material/table';
-import type { AdminDataSource, DataSource, UserRef } from '@feedpass/contracts';
-import { debounceTime, filter, startWith } from 'rxjs';
+import type { AdminDataSource, UserRef } from '@feedpass/contracts';
+import { debounceTime, startWith } from 'rxjs';
 import { AuthService } from '../../core/auth.service';
 import {
-  TransferDataSourceDialogComponent,
+  openTransferDialog,
+  transferredMessage,
   type TransferDialogData,
 } from '../../data-sources/transfer-data-source-dialog.component';
 import { errorLine, lastValue } from '../../shared/resource-state';
@@ -79,22 +80,10 @@ export class AdminDataSourcesPage {
       pickFromList: true,
       ownerDeactivated: source.ownerDeactivated,
     };
-    this.dialog
-      .open(TransferDataSourceDialogComponent, {
-        data,
-        width: '480px',
-        autoFocus: 'first-tabbable',
-      })
-      .afterClosed()
-      .pipe(filter((updated): updated is DataSource => !!updated))
-      .subscribe((updated) => {
-        this.list.reload();
-        this.errors.set(null);
-        this.snackBar.open(
-          `Transferred ${updated.name} to ${updated.owner.displayName}.`,
-          undefined,
-          { duration: 4000 },
-        );
-      });
+    openTransferDialog(this.dialog, data).subscribe((updated) => {
+      this.list.reload();
+      this.errors.set(null);
+      this.snackBar.open(transferredMessage(updated), undefined, { duration: 4000 });
+    });
   }
 }
