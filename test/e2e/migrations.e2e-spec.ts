@@ -45,7 +45,7 @@ describe('database migrations', () => {
       // may have columns it did not).
       const connection = orm.em.getConnection();
       await connection.execute(
-        `insert into tenant (id, created_at, updated_at, name) values (gen_random_uuid(), now(), now(), 'Legacy')`,
+        `insert into tenant (id, created_at, updated_at, name, slug) values (gen_random_uuid(), now(), now(), 'Legacy', 'legacy')`,
       );
       const [{ id: tenantId }] = await connection.execute<{ id: string }[]>(
         `select id from tenant where name = 'Legacy'`,
@@ -55,6 +55,11 @@ describe('database migrations', () => {
          values (gen_random_uuid(), now(), now(), ?, 'legacy', 'legacy@example.test', 'Legacy', 'admin', 'active', 'UTC', 'x')`,
         [tenantId],
       );
+      await connection.execute(
+        `insert into access_token (id, created_at, updated_at, tenant_id, owner_id, label, digest, revoked_at, revoke_reason)
+         select gen_random_uuid(), now(), now(), tenant_id, id, 'Legacy refresh', repeat('a', 64), now(), 'rotated'
+           from app_user where username = 'legacy'`,
+      );
       const pending = await orm.migrator.up();
       expect(pending.map((m) => m.name)).toEqual([MIGRATIONS[MIGRATIONS.length - 1].name]);
       const [user] = await connection.execute<{ username: string }[]>(
@@ -62,6 +67,10 @@ describe('database migrations', () => {
         [tenantId],
       );
       expect(user.username).toBe('legacy');
+      const [token] = await connection.execute<
+        { label: string; scoped: boolean; revoke_reason: string }[]
+      >(`select label, scoped, revoke_reason from access_token where tenant_id = ?`, [tenantId]);
+      expect(token).toEqual({ label: 'Legacy refresh', scoped: false, revoke_reason: 'rotated' });
     } finally {
       await orm.close(true);
     }

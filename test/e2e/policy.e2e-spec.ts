@@ -59,6 +59,7 @@ describe('tenant expiry policy (SPEC 3, 7)', () => {
           mode: 'none',
           lifetimeDays: null,
           notifyDaysBefore: [7, 1],
+          revokeUnusedAfterDays: null,
           updatedAt: expect.stringMatching(ISO),
           updatedBy: null,
         });
@@ -84,6 +85,7 @@ describe('tenant expiry policy (SPEC 3, 7)', () => {
         mode: 'max',
         lifetimeDays: 90,
         notifyDaysBefore: [30, 7, 1],
+        revokeUnusedAfterDays: null,
         updatedAt: expect.stringMatching(ISO),
         updatedBy: { id: users.alice.id, username: 'alice', displayName: 'alice' },
       };

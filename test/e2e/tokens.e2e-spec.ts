@@ -23,6 +23,7 @@ import {
   tokenEvents,
   tokenRow,
   TOKEN_KEYS,
+  FRESH_TOKEN_FIELDS,
   TOKEN_VALUE,
   writeCounts,
 } from '../setup/token-helpers';
@@ -77,6 +78,7 @@ describe('access tokens: /api/tokens (SPEC 2, 7)', () => {
         status: 'active',
         revokedAt: null,
         lastUsedAt: null,
+        ...FRESH_TOKEN_FIELDS,
       });
     });
 
@@ -352,7 +354,13 @@ describe('access tokens: /api/tokens (SPEC 2, 7)', () => {
       const second = await bob.post<Token>(`/api/tokens/${token.id}/revoke`);
 
       expect(first.status).toBe(200);
-      expect(first.body).toEqual({ ...token, status: 'revoked', revokedAt, lastUsedAt });
+      expect(first.body).toEqual({
+        ...token,
+        status: 'revoked',
+        revokedAt,
+        revokeReason: 'user',
+        lastUsedAt,
+      });
       expect(second.status).toBe(200);
       expect(second.body).toEqual(first.body);
       expect(await listed(bob, token.id)).toEqual(first.body);
@@ -430,9 +438,15 @@ describe('access tokens: /api/tokens (SPEC 2, 7)', () => {
         status: 'active',
         revokedAt: null,
         lastUsedAt: null,
+        ...FRESH_TOKEN_FIELDS,
       });
       expect(res.body.token.id).not.toBe(old.token.id);
-      expect(res.body.replaced).toEqual({ ...old.token, status: 'revoked', revokedAt: at });
+      expect(res.body.replaced).toEqual({
+        ...old.token,
+        status: 'revoked',
+        revokedAt: at,
+        revokeReason: 'rotated',
+      });
 
       const body = await list(bob);
       expect(body.items[0]).toEqual(res.body.token);

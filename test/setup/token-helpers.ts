@@ -19,10 +19,28 @@ export const TOKEN_KEYS = [
   'expiresAt',
   'id',
   'label',
+  'lastRejectedAt',
+  'lastRejectedClient',
+  'lastRejectedIp',
   'lastUsedAt',
+  'lastUsedClient',
+  'lastUsedIp',
+  'revokeReason',
   'revokedAt',
+  'scope',
   'status',
 ];
+
+/** The fields of a token nobody has used, rejected or scoped yet. */
+export const FRESH_TOKEN_FIELDS = {
+  revokeReason: null,
+  scope: { kind: 'all' },
+  lastUsedIp: null,
+  lastUsedClient: null,
+  lastRejectedAt: null,
+  lastRejectedIp: null,
+  lastRejectedClient: null,
+} as const;
 
 /** Sessions that survive the clock being moved by days (the defaults end after 12 idle hours). */
 export const LONG_SESSIONS = { SESSION_IDLE_MINUTES: String(7 * 24 * 60), SESSION_MAX_DAYS: '90' };

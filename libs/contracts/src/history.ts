@@ -50,7 +50,7 @@ export const SSO_REFUSAL_CHECKS = [
 ] as const;
 export type SsoRefusalCheck = (typeof SSO_REFUSAL_CHECKS)[number];
 
-export const REVOKE_REASONS = ['user', 'revoke_all', 'rotated'] as const;
+export const REVOKE_REASONS = ['user', 'revoke_all', 'rotated', 'unused', 'leaked'] as const;
 export type RevokeReason = (typeof REVOKE_REASONS)[number];
 
 export interface HistoryEvent {

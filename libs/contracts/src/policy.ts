@@ -10,6 +10,8 @@ export const NOTIFY_DAYS_MIN = 1;
 export const NOTIFY_DAYS_MAX = 90;
 export const NOTIFY_DAYS_MAX_COUNT = 5;
 export const DEFAULT_NOTIFY_DAYS_BEFORE = [7, 1];
+export const REVOKE_UNUSED_DAYS_MIN = 7;
+export const REVOKE_UNUSED_DAYS_MAX = 3650;
 
 export interface Policy {
   mode: PolicyMode;
@@ -17,6 +19,11 @@ export interface Policy {
   lifetimeDays: number | null;
   /** Distinct whole days, largest first. */
   notifyDaysBefore: number[];
+  /**
+   * Active tokens not used for this many days (counted from the last use, or from minting)
+   * are revoked by the job, reason `unused`, with notices `notifyDaysBefore` ahead. Null: off.
+   */
+  revokeUnusedAfterDays: number | null;
   updatedAt: string;
   updatedBy: UserRef | null;
 }
@@ -26,6 +33,8 @@ export interface UpdatePolicyRequest {
   mode: PolicyMode;
   lifetimeDays: number | null;
   notifyDaysBefore: number[];
+  /** Omitted: unchanged. Null: off; else 7–3650. */
+  revokeUnusedAfterDays?: number | null;
   /** With `fixed` or `max`: shorten active tokens that outlive the new limit. */
   applyToExisting?: boolean;
 }

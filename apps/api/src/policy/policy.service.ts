@@ -43,7 +43,12 @@ export class PolicyService {
     const row = await this.policies.find(this.em, tenantId, true);
     if (row) return toPolicy(row);
     const tenant = await this.policies.tenant(tenantId);
-    return { ...DEFAULT_POLICY, updatedAt: tenant.createdAt.toISOString(), updatedBy: null };
+    return {
+      ...DEFAULT_POLICY,
+      revokeUnusedAfterDays: null,
+      updatedAt: tenant.createdAt.toISOString(),
+      updatedBy: null,
+    };
   }
 
   /** The rules in force, read inside the caller's transaction. */
@@ -109,6 +114,7 @@ export class PolicyService {
 function toPolicy(row: TokenPolicy): Policy {
   return {
     ...rulesOf(row),
+    revokeUnusedAfterDays: row.revokeUnusedAfterDays ?? null,
     updatedAt: row.updatedAt.toISOString(),
     updatedBy: row.updatedBy ? toUserRef(row.updatedBy as User) : null,
   };

@@ -49,7 +49,14 @@ export function token(extra: Partial<Token> = {}): Token {
     expiresAt: null,
     status: 'active',
     revokedAt: null,
+    revokeReason: null,
+    scope: { kind: 'all' },
     lastUsedAt: null,
+    lastUsedIp: null,
+    lastUsedClient: null,
+    lastRejectedAt: null,
+    lastRejectedIp: null,
+    lastRejectedClient: null,
     ...extra,
   };
 }

@@ -18,7 +18,10 @@ export const DataSource = defineEntity({
     key: p.string().length(32).unique(),
     tables: p.json<string[]>(),
     /** Source table → OData `$filter` expression ANDed into every feed query of its set. */
-    rowFilters: p.json<Record<string, string>>().default('{}').onCreate(() => ({})),
+    rowFilters: p
+      .json<Record<string, string>>()
+      .default('{}')
+      .onCreate(() => ({})),
     /** The last feed read, written at most once a minute per data source. */
     lastReadAt: p.datetime().nullable(),
     lastReadBy: () => p.manyToOne(User).nullable().deleteRule('set null'),

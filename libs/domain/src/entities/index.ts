@@ -13,7 +13,7 @@ export * from './tenant-sso.entity.js';
 export * from './user-identity.entity.js';
 
 import { AccountLink } from './account-link.entity.js';
-import { AccessToken } from './access-token.entity.js';
+import { AccessToken, AccessTokenScope } from './access-token.entity.js';
 import { HistoryEvent } from './history-event.entity.js';
 import { TokenPolicy } from './token-policy.entity.js';
 import { DataSource, DataSourceShare } from './data-source.entity.js';
@@ -32,6 +32,7 @@ export const ENTITIES = [
   Session,
   HistoryEvent,
   AccessToken,
+  AccessTokenScope,
   TokenPolicy,
   DataSource,
   DataSourceShare,

@@ -15,7 +15,10 @@ export const MailOutbox = defineEntity({
   name: 'MailOutbox',
   tableName: 'mail_outbox',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     tenantId: p.uuid(),
     userId: p.uuid(),
     status: p.enum(OUTBOX_STATUSES).default('queued'),

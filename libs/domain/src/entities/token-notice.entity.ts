@@ -11,12 +11,17 @@ export const TokenNotice = defineEntity({
   name: 'TokenNotice',
   tableName: 'token_notice',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     tokenId: p.uuid(),
     kind: p.string().length(64),
     tenantId: p.uuid(),
     ownerId: p.uuid(),
     outboxId: p.uuid().index(),
+    /** What the email says beyond the token (where a leak was found, where a rejected use came from). */
+    details: p.json<Record<string, unknown>>().nullable(),
     createdAt: p.datetime(),
   },
   uniques: [{ name: 'token_notice_token_kind_unique', properties: ['tokenId', 'kind'] }],

@@ -14,6 +14,8 @@ export const TokenPolicy = defineEntity({
     mode: p.enum(POLICY_MODES),
     lifetimeDays: p.integer().nullable(),
     notifyDaysBefore: p.json<number[]>(),
+    /** Active tokens unused for this many days are revoked (reason `unused`); null: never. */
+    revokeUnusedAfterDays: p.integer().nullable(),
     updatedBy: () => p.manyToOne(User).nullable(),
   },
 });

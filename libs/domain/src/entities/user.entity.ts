@@ -23,7 +23,8 @@ export const User = defineEntity({
   uniques: [
     {
       name: 'app_user_username_lower_unique',
-      expression: 'create unique index "app_user_username_lower_unique" on "app_user" (lower("username"))',
+      expression:
+        'create unique index "app_user_username_lower_unique" on "app_user" (lower("username"))',
     },
   ],
 });

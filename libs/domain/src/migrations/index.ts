@@ -6,6 +6,7 @@ import { Migration20261125142453 } from './Migration20261125142453.js';
 import { Migration20261201203336 } from './Migration20261201203336.js';
 import { Migration20261201204405 } from './Migration20261201204405.js';
 import { Migration20261201210538 } from './Migration20261201210538.js';
+import { Migration20261201221946 } from './Migration20261201221946.js';
 
 /**
  * Every migration, in order. `npm run migration:create` writes a new file here; add it to
@@ -19,4 +20,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261201203336', class: Migration20261201203336 },
   { name: 'Migration20261201204405', class: Migration20261201204405 },
   { name: 'Migration20261201210538', class: Migration20261201210538 },
+  { name: 'Migration20261201221946', class: Migration20261201221946 },
 ];

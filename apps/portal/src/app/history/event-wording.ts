@@ -33,6 +33,8 @@ const REVOKE_REASONS: Record<RevokeReason, string> = {
   user: 'Revoked by its owner',
   revoke_all: 'Revoke all',
   rotated: 'Replaced by rotation',
+  unused: 'Not used for too long (tenant policy)',
+  leaked: 'Found in public by secret scanning',
 };
 
 /** The wording of an event type (the raw type for one this portal does not know yet). */

@@ -53,6 +53,7 @@ describe('CreateTokenDialogComponent', () => {
       mode,
       lifetimeDays,
       notifyDaysBefore: [7, 1],
+      revokeUnusedAfterDays: null,
       updatedAt: '2024-01-01T00:00:00Z',
       updatedBy: null,
     };

@@ -137,6 +137,7 @@ describe('TokensPage', () => {
       mode: 'none',
       lifetimeDays: null,
       notifyDaysBefore: [7, 1],
+      revokeUnusedAfterDays: null,
       updatedAt: '2024-01-01T00:00:00Z',
       updatedBy: null,
     };

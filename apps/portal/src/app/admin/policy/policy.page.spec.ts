@@ -22,6 +22,7 @@ const DEFAULT: Policy = {
   mode: 'none',
   lifetimeDays: null,
   notifyDaysBefore: [7, 1],
+  revokeUnusedAfterDays: null,
   updatedAt: '2024-01-01T00:00:00Z',
   updatedBy: null,
 };
@@ -29,6 +30,7 @@ const CHANGED: Policy = {
   mode: 'max',
   lifetimeDays: 90,
   notifyDaysBefore: [14, 7, 1],
+  revokeUnusedAfterDays: null,
   updatedAt: '2024-01-01T23:30:00Z',
   updatedBy: { id: ADMIN.id, username: ADMIN.username, displayName: ADMIN.displayName },
 };
@@ -156,6 +158,7 @@ describe('ExpiryPolicyPage', () => {
       mode: 'fixed',
       lifetimeDays: 30,
       notifyDaysBefore: [14, 1],
+      revokeUnusedAfterDays: null,
     });
     req.flush({ ...CHANGED, mode: 'fixed', lifetimeDays: 30, shortenedTokens: 0 });
     await fixture.whenStable();
@@ -178,6 +181,7 @@ describe('ExpiryPolicyPage', () => {
       mode: 'max',
       lifetimeDays: 90,
       notifyDaysBefore: [14, 7, 1],
+      revokeUnusedAfterDays: null,
       applyToExisting: true,
     });
     req.flush({ ...CHANGED, shortenedTokens: 3 });
@@ -207,6 +211,7 @@ describe('ExpiryPolicyPage', () => {
       mode: 'none',
       lifetimeDays: null,
       notifyDaysBefore: [14, 7, 1],
+      revokeUnusedAfterDays: null,
     });
     req.flush(...apiError(400, 'invalid_policy', 'Something about the policy is wrong.'));
     await fixture.whenStable();
