@@ -113,6 +113,11 @@ export function explain() {
       `the partial indexes access_token_expiry_due_index and access_token_next_notice_index; a miss means one of them is ` +
       `not used (check the plans with EXPLAIN).`,
 
+    unused: ({ s, l }) =>
+      `The unused-token sweep took ${l.toFixed(0)} ms among all tokens against ${s.toFixed(0)} ms among few. Its revoke and ` +
+      `warning statements read one range of access_token_unused_index per tenant with the policy; a miss means the plan ` +
+      `left that index (check NoticeRepository.revokeUnused and queueUnusedNotices with EXPLAIN).`,
+
     expire: ({ a, h }) =>
       `ExpirySweep.run took ${(a / 1000).toFixed(1)} s against ${(h / 1000).toFixed(1)} s for one hand-written statement ` +
       `doing the same work. The sweep's expire step is that same statement (plus an advisory lock and a second statement ` +

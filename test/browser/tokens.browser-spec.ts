@@ -1,5 +1,7 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { assertPortalBuilt, launchChromium, PORTAL_DIR } from '../setup/chromium';
+import { signIn } from '../setup/e2e-helpers';
+import { createDataSource, seedDemoSchema } from '../setup/odata-helpers';
 import { seedTenant, startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
 
 const TOKEN_FORMAT = /^fpat_[0-9A-Za-z]{36}$/;
@@ -195,5 +197,30 @@ describe('access tokens in a real browser', () => {
       const row = page.getByRole('row').filter({ hasText: label });
       await row.getByText(shown(date ?? day(30))).waitFor();
     }
+  });
+
+  it('creates a token for chosen data sources only, and the list names them', async () => {
+    await seedDemoSchema(test, { deals: 10 });
+    const api = await signIn(test, 'bob', TEST_PASSWORD);
+    await createDataSource(api, 'Sales', ['deals']);
+    await createDataSource(api, 'Finance', ['accounts']);
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const create = page.getByRole('dialog', { name: 'Create token' });
+    await create.getByLabel('Label').fill('Sales only');
+    await create.getByRole('radio', { name: 'Only these data sources' }).check();
+    await create.getByRole('combobox', { name: 'Data sources this token may read' }).click();
+    await page.getByRole('option', { name: 'Sales' }).click();
+    await page.keyboard.press('Escape');
+    await create.getByRole('button', { name: 'Create token' }).click();
+    const reveal = page.getByRole('dialog', { name: 'Copy your new token' });
+    await reveal.getByRole('button', { name: 'Done' }).click();
+    await reveal.waitFor({ state: 'detached' });
+
+    const row = page.getByRole('row').filter({ hasText: 'Sales only' });
+    await row.getByRole('cell', { name: 'Sales', exact: true }).waitFor();
+    const tablet = page.getByRole('row').filter({ hasText: 'Tablet' });
+    await tablet.getByRole('cell', { name: 'All data sources', exact: true }).waitFor();
   });
 });

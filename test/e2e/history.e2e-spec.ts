@@ -107,7 +107,7 @@ describe('history: /api/history and /api/admin/history (SPEC 4, 7)', () => {
         actor: { id: users.bob.id, username: 'bob', displayName: 'bob' },
         subjectUser: { id: users.bob.id, username: 'bob', displayName: 'bob' },
         token: { id: ids.gamma2, label: 'gamma' },
-        details: { expiresAt: null, rotatedFrom: ids.gamma },
+        details: { expiresAt: null, rotatedFrom: ids.gamma, scope: { kind: 'all' } },
       });
       expect(items[1].details).toEqual({ reason: 'rotated' });
       expect(items[3].details).toEqual({ reason: 'user' });

@@ -1,5 +1,6 @@
 import type { CreatedToken, DataSource, HistoryPage, InventoryPage } from '@feedpass/contracts';
 import { generateTokenValue } from '@feedpass/domain';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { ApiClient, type ApiResponse } from '../setup/api-client';
 import { expectApiError, sql } from '../setup/e2e-helpers';
 import {
@@ -146,6 +147,32 @@ const DOCS = (path: string, status = 200): MatrixRow => ({
   control: { as: 'nobody', status },
 });
 
+/**
+ * GitHub secret scanning's signing key for this app (SECRET_SCANNING_PUBLIC_KEYS), and a
+ * signed alert for a token nobody holds: a public route that must answer every caller alike.
+ */
+const SCANNING_KEY = (() => {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  return { pem, id: createHash('sha256').update(pem).digest('hex'), privateKey };
+})();
+const SCANNING_ALERT = JSON.stringify([
+  {
+    token: generateTokenValue(),
+    type: 'feedpass_pat',
+    url: 'https://github.com/x/y',
+    source: 'content',
+  },
+]);
+const SCANNING_HEADERS = {
+  'Github-Public-Key-Identifier': SCANNING_KEY.id,
+  'Github-Public-Key-Signature': sign(
+    'sha256',
+    Buffer.from(SCANNING_ALERT),
+    SCANNING_KEY.privateKey,
+  ).toString('base64'),
+};
+
 export const MATRIX: MatrixRow[] = [
   // --- public -------------------------------------------------------------------------------
   {
@@ -289,6 +316,31 @@ export const MATRIX: MatrixRow[] = [
     publicStatus: 400,
     publicCode: 'invalid_link',
     control: { as: 'nobody', status: 400 },
+  },
+  // --- GitHub secret scanning (SPEC 12): no session, no XSRF, GitHub's signature instead ----
+  {
+    method: 'POST',
+    path: '/api/secret-scanning/github',
+    access: 'public',
+    variant: 'an alert with a forged signature',
+    body: () => SCANNING_ALERT,
+    headers: {
+      ...SCANNING_HEADERS,
+      'Github-Public-Key-Signature': 'MEUCIQDforgedforgedforgedforgedforgedforgedforgedAiB=',
+    },
+    publicStatus: 401,
+    publicCode: 'invalid_signature',
+    control: { as: 'nobody', status: 401 },
+  },
+  {
+    method: 'POST',
+    path: '/api/secret-scanning/github',
+    access: 'public',
+    variant: 'a signed alert for a token nobody holds: false_positive for everyone',
+    body: () => SCANNING_ALERT,
+    headers: SCANNING_HEADERS,
+    publicStatus: 200,
+    control: { as: 'nobody', status: 200 },
   },
   // --- signed-in user, own data -------------------------------------------------------------
   {
@@ -938,7 +990,11 @@ describe('tenant and ownership isolation matrix (issue 7 item 1; SPEC 1, 6, 7)',
   }
 
   beforeAll(async () => {
-    test = await startTestApp({ ...LONG_SESSIONS, TRUST_PROXY: 'loopback' });
+    test = await startTestApp({
+      ...LONG_SESSIONS,
+      TRUST_PROXY: 'loopback',
+      SECRET_SCANNING_PUBLIC_KEYS: SCANNING_KEY.pem,
+    });
     await seedDemoSchema(test, { deals: 50 });
     const acme = await seedTenant(test, 'Acme', [
       { username: 'alice', role: 'admin' },

@@ -131,7 +131,7 @@ describe('access tokens: /api/tokens (SPEC 2, 7)', () => {
           actor: expect.objectContaining({ id: users.bob.id, username: 'bob' }),
           subjectUser: expect.objectContaining({ id: users.bob.id }),
           token: { id: token.id, label: 'Audited' },
-          details: { expiresAt },
+          details: { expiresAt, scope: { kind: 'all' } },
         }),
       ]);
     });
@@ -223,7 +223,8 @@ describe('access tokens: /api/tokens (SPEC 2, 7)', () => {
         { label: 'x', expiresAt: 'tomorrow' },
         ['validation_failed'],
       ],
-      ['an unknown field', { label: 'x', scope: 'all' }, ['validation_failed']],
+      ['an unknown field', { label: 'x', permissions: 'all' }, ['validation_failed']],
+      ['a string for scope', { label: 'x', scope: 'all' }, ['invalid_scope']],
       ['a caller-chosen value', { label: 'x', value: 'fpat_chosen' }, ['validation_failed']],
       ['a caller-chosen owner', { label: 'x', ownerId: randomUUID() }, ['validation_failed']],
     ])('%s', async (_name, body, codes) => {
@@ -302,7 +303,7 @@ describe('access tokens: /api/tokens (SPEC 2, 7)', () => {
       const history = await bob.get<HistoryPage>(`/api/history?tokenId=${token.id}`);
       expect(history.body.items.map((e) => [e.type, e.token?.label, e.details])).toEqual([
         ['token.label_changed', 'New name', { from: 'Old name', to: 'New name' }],
-        ['token.created', 'Old name', { expiresAt: null }],
+        ['token.created', 'Old name', { expiresAt: null, scope: { kind: 'all' } }],
       ]);
       expect(history.body.items[0].actor?.id).toBe(users.bob.id);
     });
@@ -360,6 +361,9 @@ describe('access tokens: /api/tokens (SPEC 2, 7)', () => {
         revokedAt,
         revokeReason: 'user',
         lastUsedAt,
+        // Where feedAccepts used it from: loopback, with fetch's own User-Agent.
+        lastUsedIp: '127.0.0.1',
+        lastUsedClient: expect.any(String),
       });
       expect(second.status).toBe(200);
       expect(second.body).toEqual(first.body);

@@ -4,9 +4,15 @@ import type { TestApp } from './test-app';
 /**
  * Columns that legitimately move on a read or a refused request: a session's sliding
  * expiry and last-seen time (touched by every signed-in request), and a token's last use
- * (written on a successful Basic sign-in at most once a minute).
+ * and where it came from (written on a successful Basic sign-in at most once a minute, and
+ * at once from another address or client).
  */
-export const VOLATILE_COLUMNS = ['last_seen_at', 'last_used_at'] as const;
+export const VOLATILE_COLUMNS = [
+  'last_seen_at',
+  'last_used_at',
+  'last_used_ip',
+  'last_used_client',
+] as const;
 
 /**
  * Volatile per table, beyond the common ones: a data source's last feed read (written by a

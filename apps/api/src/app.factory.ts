@@ -11,12 +11,13 @@ import { AppModule, type AppOverrides } from './app.module.js';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { portalStatic } from './common/portal-static.js';
 import { securityHeaders } from './common/security-headers.js';
-import { jsonBody } from './common/json-body.js';
+import { jsonBody, rawBody } from './common/json-body.js';
 import { apiValidationPipe } from './common/validation.js';
 import { httpMetrics } from './metrics/http-metrics.middleware.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { xsrfMiddleware } from './common/xsrf.middleware.js';
 import type { AppConfig } from './config/app-config.js';
+import { ALERT_BODY_LIMIT, GITHUB_ALERTS_ROUTE } from './secret-scanning/github-alerts.js';
 
 const MAX_HEADER_BYTES = 64 * 1024;
 const FEED_PATH = /^\/odata(\/|\?|$)/i;
@@ -65,7 +66,10 @@ export async function createApp(
   app.use(exceptFeed(cookieParser()));
   // These refuse with next(ApiException): Express skips to the error handler Nest adds at
   // init, which hands the error to the one global filter below, as a route's would be.
-  app.use(exceptFeed(xsrfMiddleware(config.cookieSecure)));
+  // GitHub's secret scanning alerts carry no cookie: their signature authenticates them, over
+  // the exact bytes sent, so their body is read raw (and jsonBody leaves it alone).
+  app.use(exceptFeed(xsrfMiddleware(config.cookieSecure, [GITHUB_ALERTS_ROUTE])));
+  app.use(rawBody(GITHUB_ALERTS_ROUTE, ALERT_BODY_LIMIT));
   app.use(jsonBody());
   // The OData feed lives at /odata, beside the portal API under /api.
   app.setGlobalPrefix('api', { exclude: ['odata', 'odata/{*path}', 'metrics'] });

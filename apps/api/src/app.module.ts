@@ -17,6 +17,7 @@ import { LoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ODataModule } from './odata/odata.module.js';
 import { PolicyModule } from './policy/policy.module.js';
+import { SecretScanningModule } from './secret-scanning/secret-scanning.module.js';
 import { SsoModule } from './sso/sso.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -55,6 +56,7 @@ export class AppModule {
         ODataModule,
         MailModule,
         ExpiryModule,
+        SecretScanningModule,
         HealthModule,
       ],
       providers: [DemoSeed],

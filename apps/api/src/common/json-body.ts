@@ -27,6 +27,39 @@ function poisonKey(value: unknown, depth = 0): string | typeof TOO_DEEP | null {
 
 const bad = (code: ErrorCode, message: string) => new ApiException(400, code, message);
 
+/** body-parser's own failures, as ours (the status stays 400 whatever it says). */
+function bodyParserErrors(limit: string) {
+  return (
+    error: { type?: string } | undefined,
+    _req: Request,
+    _res: Response,
+    next: NextFunction,
+  ) => {
+    if (!error?.type) return next(error);
+    if (error.type === 'entity.too.large')
+      return next(bad('payload_too_large', `The request body is larger than ${limit}`));
+    if (error.type === 'entity.parse.failed')
+      return next(bad('malformed_json', 'The request body is not valid JSON'));
+    if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported')
+      return next(bad('bad_request', 'The request body must be UTF-8 JSON'));
+    next(bad('bad_request', 'The request body could not be read'));
+  };
+}
+
+/**
+ * The body of a route that checks a signature over the exact bytes sent (GitHub's secret
+ * scanning alerts): read unparsed into a Buffer, up to `limit`, whatever its content type.
+ * Installed before `jsonBody`, which then leaves it alone; the route parses it after the check.
+ */
+export function rawBody(path: RegExp, limit: string) {
+  const read = express.raw({ type: () => true, limit });
+  return [
+    (req: Request, res: Response, next: NextFunction) =>
+      path.test(req.path) ? read(req, res, next) : next(),
+    bodyParserErrors(limit),
+  ];
+}
+
 /**
  * JSON bodies: at most 100 kB, and always an object. Unreadable input is bad input, so
  * it is refused `400` with its own code (oversized bodies included, as the API promises
@@ -36,18 +69,10 @@ const bad = (code: ErrorCode, message: string) => new ApiException(400, code, me
 export function jsonBody() {
   return [
     express.json({ limit: JSON_BODY_LIMIT, strict: true }),
-    // body-parser's own failures, as ours (the status stays 400 whatever it says).
-    (error: { type?: string } | undefined, _req: Request, _res: Response, next: NextFunction) => {
-      if (!error?.type) return next(error);
-      if (error.type === 'entity.too.large')
-        return next(bad('payload_too_large', `The request body is larger than ${JSON_BODY_LIMIT}`));
-      if (error.type === 'entity.parse.failed')
-        return next(bad('malformed_json', 'The request body is not valid JSON'));
-      if (error.type === 'charset.unsupported' || error.type === 'encoding.unsupported')
-        return next(bad('bad_request', 'The request body must be UTF-8 JSON'));
-      next(bad('bad_request', 'The request body could not be read'));
-    },
+    bodyParserErrors(JSON_BODY_LIMIT),
     (req: Request, _res: Response, next: NextFunction) => {
+      // Read raw by `rawBody` for its route, which checks and parses it itself.
+      if (Buffer.isBuffer(req.body)) return next();
       if (
         req.is('application/json') &&
         (Array.isArray(req.body) || typeof req.body !== 'object' || req.body === null)

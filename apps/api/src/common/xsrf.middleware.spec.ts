@@ -134,6 +134,22 @@ describe('xsrfMiddleware', () => {
     expect(run('HEAD', '/api/auth/me', {}).refusal).toBeNull();
   });
 
+  it('lets an exempt route through without the pair (and sets no cookie), and only that route', () => {
+    const exempt = [/^\/api\/secret-scanning\/github\/?$/i];
+    const call = (path: string) => {
+      const next = jest.fn();
+      const cookie = jest.fn();
+      const req = { method: 'POST', path, cookies: {}, get: () => undefined } as unknown as Request;
+      xsrfMiddleware(false, exempt)(req, { cookie } as unknown as Response, next);
+      return { error: next.mock.calls[0]?.[0] as unknown, cookie };
+    };
+    const exempted = call('/API/secret-scanning/github/');
+    expect(exempted.error).toBeUndefined();
+    expect(exempted.cookie).not.toHaveBeenCalled();
+    expect(call('/api/secret-scanning/github/x').error).toBeInstanceOf(ApiException);
+    expect(call('/api/tokens').error).toBeInstanceOf(ApiException);
+  });
+
   it('issues unguessable tokens', () => {
     const tokens = new Set(Array.from({ length: 100 }, newXsrfToken));
 

@@ -24,10 +24,13 @@ function same(a: string, b: string): boolean {
  * Angular's double-submit XSRF defence for cookie-authenticated `/api` calls: hand out an `XSRF-TOKEN` cookie to
  * any client lacking one, and refuse a state-changing request whose
  * `X-XSRF-TOKEN` header does not match it. Nothing else in feedpass accepts unsafe methods
- * (the OData feed is read-only), so the check covers every path.
+ * (the OData feed is read-only), so the check covers every path but the `exempt` routes,
+ * which other services call without cookies and which authenticate by their own means.
  */
-export function xsrfMiddleware(secureCookies: boolean) {
+export function xsrfMiddleware(secureCookies: boolean, exempt: RegExp[] = []) {
   return (req: Request, res: Response, next: NextFunction): void => {
+    // Each exempt pattern must match its one route as Express does (any case, trailing slash).
+    if (exempt.some((path) => path.test(req.path))) return next();
     const cookie: unknown = req.cookies?.[XSRF_COOKIE];
     const hasCookie = typeof cookie === 'string' && cookie.length >= 16;
     // Browsers need the cookie; Power BI reading /odata does not.

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError, loadConfig, type AppConfig } from './app-config';
 
 const DATABASE_URL = 'postgres://feedpass:secret@db.internal:5432/feedpass';
@@ -28,6 +29,8 @@ describe('loadConfig', () => {
       mailFrom: 'feedpass <no-reply@feedpass.invalid>',
       ssoSecretKey: expect.any(Buffer),
       ssoAllowLoopbackHttp: true,
+      secretScanningPublicKeys: [],
+      secretScanningKeysUrl: null,
     });
   });
 
@@ -228,5 +231,98 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL, SMTP_URL: 'http://mail.example.com' })).toThrow(
       /SMTP_URL/,
     );
+  });
+
+  describe('SECRET_SCANNING_PUBLIC_KEYS and SECRET_SCANNING_KEYS_URL', () => {
+    /** GitHub's documented example key and its key_identifier (secret scanning partner program). */
+    const GITHUB_EXAMPLE = [
+      '-----BEGIN PUBLIC KEY-----',
+      'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE9MJJHnMfn2+H4xL4YaPDA4RpJqUq',
+      'kCmRCBnYERxZanmcpzQSXs1X/AljlKkbJ8qpVIW4clayyef9gWhFbNHWAA==',
+      '-----END PUBLIC KEY-----',
+    ].join('\n');
+    const GITHUB_EXAMPLE_ID = '90a421169f0a406205f1563a953312f0be898d3c7b6c06b681aa86a874555f4a';
+    const p256 = () =>
+      generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+        type: 'spki',
+        format: 'pem',
+      }) as string;
+    const keysOf = (value: string) =>
+      loadConfig({ DATABASE_URL, SECRET_SCANNING_PUBLIC_KEYS: value }).secretScanningPublicKeys;
+
+    it("identifies a PEM key as GitHub does (its documented example key gets GitHub's id)", () => {
+      expect(keysOf(GITHUB_EXAMPLE)).toEqual([
+        { id: GITHUB_EXAMPLE_ID, pem: `${GITHUB_EXAMPLE}\n` },
+      ]);
+    });
+
+    it('reads several PEM blocks, also written on one line with \\n escapes', () => {
+      const other = p256();
+      const keys = keysOf(`${GITHUB_EXAMPLE}\n\n${other}`);
+      expect(keys.map((k) => k.pem)).toEqual([`${GITHUB_EXAMPLE}\n`, other]);
+      expect(keys[1].id).toMatch(/^[0-9a-f]{64}$/);
+      expect(keysOf(GITHUB_EXAMPLE.replace(/\n/g, '\\n'))[0].id).toBe(GITHUB_EXAMPLE_ID);
+    });
+
+    it("takes GitHub's key document as served, with its own key identifiers", () => {
+      const document = JSON.stringify({
+        public_keys: [
+          { key_identifier: 'ABC123', key: GITHUB_EXAMPLE, is_current: false },
+          { key_identifier: GITHUB_EXAMPLE_ID, key: GITHUB_EXAMPLE, is_current: true },
+        ],
+      });
+      expect(keysOf(document).map((k) => k.id)).toEqual(['abc123', GITHUB_EXAMPLE_ID]);
+    });
+
+    it.each([
+      ['garbage', 'not a key', /no PEM "PUBLIC KEY" block/],
+      ['a broken PEM', GITHUB_EXAMPLE.replace('MFkw', 'MFkx'), /key 1 is not a readable PEM/],
+      [
+        'an RSA key',
+        generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+          type: 'spki',
+          format: 'pem',
+        }) as string,
+        /key 1 is not an ECDSA P-256/,
+      ],
+      [
+        'a P-384 key',
+        generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).publicKey.export({
+          type: 'spki',
+          format: 'pem',
+        }) as string,
+        /not an ECDSA P-256/,
+      ],
+      ['text beside the PEM', `${GITHUB_EXAMPLE}\nand more`, /text outside/],
+      ['a private key', '-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----', /no PEM/],
+      ['bad JSON', '{"public_keys": [', /neither PEM nor valid JSON/],
+      ['an empty document', '{"public_keys": []}', /no key listed/],
+      ['a document entry without a key', '{"public_keys": [{"key_identifier": "ab"}]}', /entry 1/],
+    ])('fails at startup, naming the variable, for %s', (_name, value, why) => {
+      expect(() => keysOf(value)).toThrow(ConfigError);
+      expect(() => keysOf(value)).toThrow(/^SECRET_SCANNING_PUBLIC_KEYS is not usable/);
+      expect(() => keysOf(value)).toThrow(why);
+    });
+
+    it('needs https for the key URL in production, and allows loopback http elsewhere', () => {
+      const github = 'https://api.github.com/meta/public_keys/secret_scanning';
+      const prod = { DATABASE_URL, NODE_ENV: 'production', SSO_SECRET_KEY };
+      expect(loadConfig({ ...prod, SECRET_SCANNING_KEYS_URL: github }).secretScanningKeysUrl).toBe(
+        github,
+      );
+      expect(() =>
+        loadConfig({ ...prod, SECRET_SCANNING_KEYS_URL: 'http://127.0.0.1:9/keys' }),
+      ).toThrow(/SECRET_SCANNING_KEYS_URL/);
+      expect(
+        loadConfig({ DATABASE_URL, SECRET_SCANNING_KEYS_URL: 'http://127.0.0.1:9/keys' })
+          .secretScanningKeysUrl,
+      ).toBe('http://127.0.0.1:9/keys');
+      expect(() =>
+        loadConfig({ DATABASE_URL, SECRET_SCANNING_KEYS_URL: 'http://keys.example.com/' }),
+      ).toThrow(/https/);
+      expect(() => loadConfig({ DATABASE_URL, SECRET_SCANNING_KEYS_URL: 'nope' })).toThrow(
+        /SECRET_SCANNING_KEYS_URL/,
+      );
+    });
   });
 });

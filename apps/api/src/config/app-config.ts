@@ -1,3 +1,5 @@
+import { parsePublicKeys, type PublicKeyEntry } from '../secret-scanning/public-keys.js';
+
 /**
  * The whole configuration of the API, read from the environment once at boot
  * (`loadConfig`) and injected as `AppConfig`; nothing else reads `process.env`.
@@ -40,6 +42,13 @@ export interface AppConfig {
   ssoSecretKey: Buffer;
   /** Outside production a loopback `http://` issuer is accepted (`npm start`, tests). */
   ssoAllowLoopbackHttp: boolean;
+  /**
+   * GitHub secret scanning's signing keys from `SECRET_SCANNING_PUBLIC_KEYS` (PEM blocks, or
+   * GitHub's key document), each with its key identifier; see docs/SECRET-SCANNING.md.
+   */
+  secretScanningPublicKeys: PublicKeyEntry[];
+  /** `SECRET_SCANNING_KEYS_URL`: GitHub's key document, fetched and cached; null for none. */
+  secretScanningKeysUrl: string | null;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -134,6 +143,28 @@ function secretKey(env: Env, name: string, production: boolean): Buffer {
   return key;
 }
 
+function secretScanningKeys(env: Env, name: string): PublicKeyEntry[] {
+  const raw = env[name];
+  if (!raw?.trim()) return [];
+  try {
+    return parsePublicKeys(raw);
+  } catch (error) {
+    throw new ConfigError(
+      `${name} is not usable (${(error as Error).message}): it must hold ECDSA P-256 PEM public keys or GitHub's key document`,
+    );
+  }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** https; outside production a loopback http:// too (a key server started by a test). */
+function keysUrl(env: Env, name: string, production: boolean): string | null {
+  const raw = url(env, name, null, production ? ['https:'] : ['https:', 'http:']);
+  if (raw && new URL(raw).protocol === 'http:' && !LOOPBACK.has(new URL(raw).hostname))
+    throw new ConfigError(`${name} must use https: (http: only for a loopback address)`);
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnvRaw = env.NODE_ENV || 'development';
   if (!['development', 'production', 'test'].includes(nodeEnvRaw)) {
@@ -186,5 +217,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mailFrom: env.MAIL_FROM || 'feedpass <no-reply@feedpass.invalid>',
     ssoSecretKey: secretKey(env, 'SSO_SECRET_KEY', production),
     ssoAllowLoopbackHttp: !production,
+    secretScanningPublicKeys: secretScanningKeys(env, 'SECRET_SCANNING_PUBLIC_KEYS'),
+    secretScanningKeysUrl: keysUrl(env, 'SECRET_SCANNING_KEYS_URL', production),
   };
 }

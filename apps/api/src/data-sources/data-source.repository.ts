@@ -15,7 +15,16 @@ export interface FeedSourceRow {
   row_filters: Record<string, string>;
   last_read_at: Date | string | null;
   shared: boolean;
+  /** False when the reading token is scoped and this data source is not in its scope. */
+  in_scope: boolean;
 }
+
+/**
+ * SQL: the data source `d` is readable by a user — they own it or it was shared with them.
+ * Takes the user id twice as parameters.
+ */
+const readableBySql = (d: string) =>
+  `(${d}.owner_id = ? or exists (select 1 from data_source_share s where s.data_source_id = ${d}.id and s.user_id = ?))`;
 
 /** A case-insensitive substring match on the name; LIKE's wildcards in `q` match themselves. */
 function nameContains(q: string | undefined) {
@@ -81,6 +90,38 @@ export class DataSourceRepository {
     if (!source) return null;
     if (source.owner.id === userId) return source;
     return (await em.count(DataSourceShare, { dataSource: id, user: userId })) ? source : null;
+  }
+
+  /**
+   * Those of `ids` that are the tenant's data sources the user can read (owns or was shared),
+   * by name. Each is key-share locked, so it cannot be deleted before the caller's
+   * transaction, which is about to reference it, commits.
+   */
+  readableAmong(
+    em: EntityManager,
+    tenantId: string,
+    userId: string,
+    ids: string[],
+  ): Promise<{ id: string; name: string }[]> {
+    return execute<{ id: string; name: string }>(
+      em,
+      `select d.id, d.name from data_source d
+        where d.tenant_id = ? and d.id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+          and ${readableBySql('d')}
+        order by d.name, d.id
+        for key share of d`,
+      [tenantId, JSON.stringify(ids), userId, userId],
+    );
+  }
+
+  /** The data sources a token's scope still lists, by name (the feed's refusal message). */
+  inScopeOf(tokenId: string): Promise<{ id: string; name: string }[]> {
+    return execute<{ id: string; name: string }>(
+      this.em,
+      `select d.id, d.name from access_token_scope ts join data_source d on d.id = ts.data_source_id
+        where ts.token_id = ? order by d.name, d.id`,
+      [tokenId],
+    );
   }
 
   /** One of the tenant's data sources, locked for a change of owner. */
@@ -155,17 +196,26 @@ export class DataSourceRepository {
   }
 
   /**
-   * What the feed needs of the data source at `key`, and whether it is shared with the
-   * reader, in one statement: this runs on every page Power BI asks for.
+   * What the feed needs of the data source at `key`, whether it is shared with the reader,
+   * and whether the reading token's scope allows it (always, for an unscoped token), in one
+   * statement: this runs on every page Power BI asks for.
    */
-  async findForFeed(key: string, readerId: string): Promise<FeedSourceRow | undefined> {
+  async findForFeed(
+    key: string,
+    readerId: string,
+    tokenId: string | null,
+  ): Promise<FeedSourceRow | undefined> {
     const [row] = await execute<FeedSourceRow>(
       this.em,
       `select d.id, d.key, d.tenant_id, d.owner_id, d.tables, d.row_filters, d.last_read_at,
               exists (select 1 from data_source_share s
-                       where s.data_source_id = d.id and s.user_id = ?) as shared
+                       where s.data_source_id = d.id and s.user_id = ?) as shared,
+              not exists (select 1 from access_token t
+                           where t.id = ? and t.scoped
+                             and not exists (select 1 from access_token_scope ts
+                                              where ts.token_id = t.id and ts.data_source_id = d.id)) as in_scope
          from data_source d where d.key = ?`,
-      [readerId, key],
+      [readerId, tokenId, key],
     );
     return row;
   }

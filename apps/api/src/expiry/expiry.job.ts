@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { Clock } from '../common/clock.js';
@@ -30,7 +36,11 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
 
   onApplicationBootstrap(): void {
     if (!this.config.expiryCron) return;
-    const job = CronJob.from({ cronTime: this.config.expiryCron, onTick: () => this.tick(), start: true });
+    const job = CronJob.from({
+      cronTime: this.config.expiryCron,
+      onTick: () => this.tick(),
+      start: true,
+    });
     this.scheduler.addCronJob(EXPIRY_JOB, job);
   }
 
@@ -40,11 +50,14 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** One sweep and one dispatch, as if it were `now`. */
-  async runOnce(now: Date = this.clock.now()): Promise<{ sweep: SweepResult; outbox: DispatchResult }> {
+  async runOnce(
+    now: Date = this.clock.now(),
+  ): Promise<{ sweep: SweepResult; outbox: DispatchResult }> {
     const stop = this.metrics.jobDuration.startTimer();
     try {
       const sweep = await this.sweep.run(now);
       this.metrics.tokens.inc({ event: 'expired' }, sweep.expired);
+      this.metrics.tokens.inc({ event: 'revoked' }, sweep.unused);
       const outbox = await this.outbox.dispatch(now);
       for (const outcome of ['sent', 'retried', 'failed', 'cancelled'] as const) {
         this.metrics.emails.inc({ outcome }, outbox[outcome]);
@@ -58,7 +71,9 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
   private async tick(): Promise<void> {
     if (this.running) return;
     this.running = this.runOnce()
-      .catch((error: unknown) => this.logger.error(`Expiry job failed: ${(error as Error).message}`))
+      .catch((error: unknown) =>
+        this.logger.error(`Expiry job failed: ${(error as Error).message}`),
+      )
       .finally(() => (this.running = undefined));
     await this.running;
   }

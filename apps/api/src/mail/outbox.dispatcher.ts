@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Mailer } from './mailer.js';
 import { accountEmail, accountLink } from './account-email.js';
+import { isWarning } from './notice-kinds.js';
 import { noticeEmail, type NoticeLine, type Recipient } from './notice-email.js';
 import { OutboxRepository, type ClaimedRow } from './outbox.repository.js';
 import type { MailMessage } from './mailer.js';
@@ -133,14 +134,16 @@ export class OutboxDispatcher {
       return accountEmail(row.kind, recipient, link, expiresAt);
     }
     const notices = await this.outbox.notices(em, row.id);
-    // A token revoked since, or an owner deactivated since, leaves nothing to warn about.
+    // A warning about a token revoked since leaves nothing to warn about; a notice that
+    // says it was revoked (or refused) is still worth sending.
     const lines: NoticeLine[] = notices
-      .filter((n) => !n.revoked_at)
+      .filter((n) => !n.revoked_at || !isWarning(n.kind))
       .map((n) => ({
         tokenId: n.token_id,
         label: n.label,
         kind: n.kind,
-        expiresAt: new Date(n.expires_at),
+        expiresAt: n.expires_at ? new Date(n.expires_at) : null,
+        details: n.details,
       }));
     if (!lines.length) return null;
     return noticeEmail(recipient, lines, this.config.publicUrl, now);

@@ -28,7 +28,8 @@ export interface NoticeRow {
   token_id: string;
   label: string;
   kind: string;
-  expires_at: Date;
+  details: Record<string, unknown> | null;
+  expires_at: Date | null;
   revoked_at: Date | null;
 }
 
@@ -70,10 +71,10 @@ export class OutboxRepository {
   notices(em: EntityManager, outboxId: string): Promise<NoticeRow[]> {
     return execute<NoticeRow>(
       em,
-      `select n.token_id, t.label, n.kind, t.expires_at, t.revoked_at
+      `select n.token_id, t.label, n.kind, n.details, t.expires_at, t.revoked_at
          from token_notice n join access_token t on t.id = n.token_id
         where n.outbox_id = ?
-        order by t.expires_at, t.label`,
+        order by t.expires_at nulls last, t.label`,
       [outboxId],
     );
   }
@@ -106,7 +107,10 @@ export class OutboxRepository {
     );
   }
 
-  /** Sent: marked so, with one `token.expiry_notice_sent` event per token still unrevoked. */
+  /**
+   * Sent: marked so, with one `token.expiry_notice_sent` event per expiry notice (before,
+   * expired, shortened) of a token still unrevoked.
+   */
   async markSent(em: EntityManager, id: string, attempts: number, now: Date): Promise<void> {
     await execute(
       em,
@@ -119,7 +123,8 @@ export class OutboxRepository {
               null::uuid as actor_id, n.owner_id as subject_user_id, n.token_id, t.label as token_label,
               jsonb_build_object('kind', n.kind, 'expiresAt', t.expires_at) as details
          from token_notice n join access_token t on t.id = n.token_id
-        where n.outbox_id = ? and t.revoked_at is null`),
+        where n.outbox_id = ? and t.revoked_at is null
+          and (n.kind like 'before:%' or n.kind = 'expired' or n.kind like 'shortened:%')`),
       [now, id],
     );
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { HistoryModule } from '../history/history.module.js';
+import { NoticeRepository } from '../mail/notice.repository.js';
 import { AccessTokenRepository } from '../tokens/access-token.repository.js';
 import { basicThrottleProvider } from './basic-throttle.js';
 import { TokenBasicStrategy } from './basic.strategy.js';
@@ -13,6 +14,7 @@ import { TokenAuthenticator } from './token-authenticator.js';
     TokenBasicStrategy,
     TokenAuthenticator,
     AccessTokenRepository,
+    NoticeRepository,
     basicThrottleProvider,
     ODataAuthGuard,
   ],

@@ -9,12 +9,21 @@ import { toDate } from '../database/sql.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
 import { HistoryRepository } from '../history/history.repository.js';
+import { noticeKind, type RejectedDetails } from '../mail/notice-kinds.js';
+import { NoticeRepository } from '../mail/notice.repository.js';
 import { ODataException } from '../odata/odata-error.js';
 import { AccessTokenRepository, type TokenForBasicRow } from '../tokens/access-token.repository.js';
 import { BASIC_THROTTLE } from './basic-throttle.js';
+import { isRecordDue, RECORD_EVERY_MS, type RequestOrigin } from './request-origin.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+/**
+ * How long the email about a rejected use collects before it goes out: a scheduled refresh
+ * that breaks several tokens of one owner hits them within moments, and they share one email
+ * (`NoticeRepository.queueRejected`). The expiry job sends it at its next tick after that.
+ */
+const REJECTED_EMAIL_COLLECT_MS = MINUTE;
 
 /**
  * Checks `username:token` of a feed request. A malformed token is refused before any
@@ -28,6 +37,7 @@ export class TokenAuthenticator {
     private readonly em: EntityManager,
     private readonly tokens: AccessTokenRepository,
     private readonly events: HistoryRepository,
+    private readonly notices: NoticeRepository,
     @Inject(BASIC_THROTTLE) private readonly throttle: SignInThrottle,
     private readonly history: HistoryRecorder,
     private readonly clock: Clock,
@@ -35,8 +45,13 @@ export class TokenAuthenticator {
   ) {}
 
   /** The caller, or null for wrong credentials. Throws 429 when throttled. */
-  async authenticate(username: string, token: string, ip: string): Promise<Caller | null> {
+  async authenticate(
+    username: string,
+    token: string,
+    origin: RequestOrigin,
+  ): Promise<Caller | null> {
     const now = this.clock.now();
+    const ip = origin.ip ?? 'unknown';
     const wait = this.throttle.retryAfter(username, ip, now.getTime());
     if (wait > 0) {
       throw new ODataException(
@@ -48,7 +63,7 @@ export class TokenAuthenticator {
         },
       );
     }
-    const caller = isWellFormedToken(token) ? await this.check(username, token, now) : null;
+    const caller = isWellFormedToken(token) ? await this.check(username, token, origin, now) : null;
     if (!caller) {
       this.throttle.failed(username, ip, now.getTime());
       this.metrics.authFailures.inc({ kind: 'basic' });
@@ -56,19 +71,34 @@ export class TokenAuthenticator {
     return caller;
   }
 
-  private async check(username: string, token: string, now: Date): Promise<Caller | null> {
+  private async check(
+    username: string,
+    token: string,
+    origin: RequestOrigin,
+    now: Date,
+  ): Promise<Caller | null> {
     const row = await this.tokens.findForBasic(tokenDigest(token));
     if (!row || row.username.toLowerCase() !== username.toLowerCase()) return null;
     if (row.user_status !== 'active') return null;
     const times = { revokedAt: toDate(row.revoked_at), expiresAt: toDate(row.expires_at) };
     if (tokenStatus(times, now) !== 'active') {
-      await this.recordRejection(row, now);
+      await this.recordRejection(row, origin, now);
       return null;
     }
-    const lastUsed = toDate(row.last_used_at);
-    if (!lastUsed || now.getTime() - lastUsed.getTime() >= MINUTE) {
-      // At most one write a minute per token; the condition keeps racing instances to one.
-      await this.tokens.touchLastUsed(row.id, now, new Date(now.getTime() - MINUTE));
+    const lastUse = {
+      at: toDate(row.last_used_at),
+      ip: row.last_used_ip,
+      client: row.last_used_client,
+    };
+    if (isRecordDue(lastUse, origin, now)) {
+      // At most one write a minute per token, and at once from another address or client;
+      // the statement's condition keeps racing instances to one write.
+      await this.tokens.touchLastUsed(
+        row.id,
+        origin,
+        now,
+        new Date(now.getTime() - RECORD_EVERY_MS),
+      );
     }
     return {
       tenantId: row.tenant_id,
@@ -80,21 +110,48 @@ export class TokenAuthenticator {
   }
 
   /**
-   * `token.rejected`: how an owner learns which token broke a refresh. At most one per
-   * token per hour, across instances.
+   * A use of a revoked or expired token with its owner's username: how an owner learns
+   * which token broke a refresh. It records the last rejected use (like the last use: at
+   * most once a minute unless the address or client changed), a `token.rejected` event (at
+   * most one per token per hour, across instances) and, the first time that UTC day, the
+   * notice that emails the owner at once (grouped per owner, see `queueRejected`).
    */
-  private async recordRejection(row: TokenForBasicRow, now: Date): Promise<void> {
+  private async recordRejection(
+    row: TokenForBasicRow,
+    origin: RequestOrigin,
+    now: Date,
+  ): Promise<void> {
+    const reason: RejectedDetails['reason'] = row.revoked_at ? 'revoked' : 'expired';
+    await this.tokens.touchLastRejected(
+      row.id,
+      origin,
+      now,
+      new Date(now.getTime() - RECORD_EVERY_MS),
+    );
     await this.em.fork().transactional(async (em) => {
       const since = new Date(now.getTime() - HOUR);
-      if (await this.events.lockAndHasRecent(em, 'token.rejected', row.id, since)) return;
-      this.history.record(em, {
-        tenantId: row.tenant_id,
-        type: 'token.rejected',
-        actorId: null,
-        subjectUserId: row.owner_id,
-        token: { id: row.id, label: row.label },
-        details: { reason: row.revoked_at ? 'revoked' : 'expired' },
-      });
+      if (!(await this.events.lockAndHasRecent(em, 'token.rejected', row.id, since))) {
+        this.history.record(em, {
+          tenantId: row.tenant_id,
+          type: 'token.rejected',
+          actorId: null,
+          subjectUserId: row.owner_id,
+          token: { id: row.id, label: row.label },
+          details: { reason, ip: origin.ip, client: origin.client },
+        });
+      }
+      const details: RejectedDetails = {
+        at: now.toISOString(),
+        ip: origin.ip,
+        client: origin.client,
+        reason,
+      };
+      await this.notices.queueRejected(
+        em,
+        { tokenId: row.id, ownerId: row.owner_id, kind: noticeKind.rejected(now), details },
+        now,
+        REJECTED_EMAIL_COLLECT_MS,
+      );
     });
   }
 }

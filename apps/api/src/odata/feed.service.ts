@@ -30,9 +30,10 @@ const READ_MARK_MS = 60_000;
 /**
  * Opens the data source behind `/odata/{key}/` for a caller. An unknown key — or one
  * of another tenant, whose existence is not leaked — is `404`; a data source of the same
- * tenant that the token's owner neither owns nor was shared is `403`. The data source is
- * read on every request, so an edit (tables, row filters) applies to the very next one, on
- * every instance.
+ * tenant that the token's owner neither owns nor was shared is `403`; one the owner can read
+ * but a scoped token does not list is `403 out_of_scope`. The data source (and the token's
+ * scope) is read on every request, so an edit (tables, row filters) applies to the very next
+ * one, on every instance.
  */
 @Injectable()
 export class FeedService {
@@ -44,7 +45,7 @@ export class FeedService {
 
   async open(key: string, caller: Caller): Promise<Feed> {
     const source = /^[0-9A-Za-z]{1,32}$/.test(key)
-      ? await this.sources.findForFeed(key, caller.userId)
+      ? await this.sources.findForFeed(key, caller.userId, caller.tokenId ?? null)
       : undefined;
     if (!source || source.tenant_id !== caller.tenantId) {
       throw new ODataException(404, 'not_found', 'No data source at this address');
@@ -56,6 +57,7 @@ export class FeedService {
         'This data source is not shared with you; ask its owner to share it',
       );
     }
+    if (!source.in_scope) throw await this.outOfScope(caller.tokenId!);
     const feed = await this.feedOf({
       key: source.key,
       tables: source.tables,
@@ -73,6 +75,16 @@ export class FeedService {
       );
     }
     return feed;
+  }
+
+  /** The refusal of a scoped token's request for another data source, naming its scope. */
+  private async outOfScope(tokenId: string): Promise<Error> {
+    const names = (await this.sources.inScopeOf(tokenId)).map((s) => s.name);
+    return new ODataException(
+      403,
+      'out_of_scope',
+      `This token may read only these data sources: ${names.length ? names.join(', ') : 'none left (they were deleted)'}.`,
+    );
   }
 
   /** The feed model of a data source, with its row filters (for the feed and the preview). */

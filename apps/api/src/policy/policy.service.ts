@@ -2,9 +2,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { Policy, PolicyUpdateResult } from '@feedpass/contracts';
 import {
+  applyPolicyChange,
   DEFAULT_POLICY,
   shortenedExpiryLimit,
   TokenPolicy,
+  type PolicyChange,
   type PolicyRules,
   type User,
 } from '@feedpass/domain';
@@ -13,6 +15,7 @@ import type { Caller } from '../auth/caller.js';
 import { Clock } from '../common/clock.js';
 import { toUserRef } from '../common/user-ref.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
+import { noticeKind } from '../mail/notice-kinds.js';
 import { NoticeRepository } from '../mail/notice.repository.js';
 import { AccessTokenRepository } from '../tokens/access-token.repository.js';
 import { PolicyRepository } from './policy.repository.js';
@@ -21,12 +24,14 @@ const rulesOf = (row: TokenPolicy): PolicyRules => ({
   mode: row.mode,
   lifetimeDays: row.lifetimeDays ?? null,
   notifyDaysBefore: row.notifyDaysBefore,
+  revokeUnusedAfterDays: row.revokeUnusedAfterDays ?? null,
 });
 
 /**
- * The tenant's token expiry policy: no expiry, a fixed lifetime, or a maximum one, and the
- * days before expiry on which owners are notified. Until an admin saves one, the default
- * applies (no expiry; the default notice days).
+ * The tenant's token expiry policy: no expiry, a fixed lifetime, or a maximum one, the days
+ * before expiry on which owners are notified, and after how many days without use a token is
+ * revoked (the expiry job does it). Until an admin saves one, the default applies (no expiry;
+ * the default notice days; unused tokens kept).
  */
 @Injectable()
 export class PolicyService {
@@ -45,7 +50,6 @@ export class PolicyService {
     const tenant = await this.policies.tenant(tenantId);
     return {
       ...DEFAULT_POLICY,
-      revokeUnusedAfterDays: null,
       updatedAt: tenant.createdAt.toISOString(),
       updatedBy: null,
     };
@@ -57,10 +61,10 @@ export class PolicyService {
     return row ? rulesOf(row) : DEFAULT_POLICY;
   }
 
-  /** `next`: validated by the request's DTO. */
+  /** `change`: validated by the request's DTO; what it leaves out stays as it was. */
   async update(
     actor: Caller,
-    next: PolicyRules,
+    change: PolicyChange,
     applyToExisting: boolean,
   ): Promise<PolicyUpdateResult> {
     return this.em.transactional(async (em) => {
@@ -68,6 +72,7 @@ export class PolicyService {
       const now = this.clock.now();
       const row = await this.policies.find(em, actor.tenantId);
       const previous = row ? rulesOf(row) : DEFAULT_POLICY;
+      const next = applyPolicyChange(previous, change);
       const policy = row ?? em.create(TokenPolicy, { tenant: actor.tenantId, ...next });
       em.assign(policy, { ...next, updatedBy: actor.userId, updatedAt: now });
       this.history.recordBy(em, actor, {
@@ -82,13 +87,7 @@ export class PolicyService {
         // Their owners get the expiry email too: one per owner, listing them.
         if (rows.length) {
           const ids = rows.map((r) => r.id);
-          await this.notices.queueFor(
-            em,
-            ids,
-            `shortened:${limit.toISOString()}`,
-            now,
-            randomUUID(),
-          );
+          await this.notices.queueFor(em, ids, noticeKind.shortened(limit), now, randomUUID());
         }
         for (const token of rows) {
           this.history.recordBy(em, actor, {
@@ -114,7 +113,6 @@ export class PolicyService {
 function toPolicy(row: TokenPolicy): Policy {
   return {
     ...rulesOf(row),
-    revokeUnusedAfterDays: row.revokeUnusedAfterDays ?? null,
     updatedAt: row.updatedAt.toISOString(),
     updatedBy: row.updatedBy ? toUserRef(row.updatedBy as User) : null,
   };

@@ -12,6 +12,12 @@ import {
 } from '@feedpass/domain';
 import { execute, executeNamed } from '../database/sql.js';
 
+/** Where a feed request came from: its client address and User-Agent. */
+export interface RequestFrom {
+  ip: string | null;
+  client: string | null;
+}
+
 /** What the OData Basic check needs about a token and its owner, in one row. */
 export interface TokenForBasicRow {
   id: string;
@@ -21,6 +27,8 @@ export interface TokenForBasicRow {
   expires_at: Date | string | null;
   revoked_at: Date | string | null;
   last_used_at: Date | string | null;
+  last_used_ip: string | null;
+  last_used_client: string | null;
   username: string;
   role: string;
   user_status: string;
@@ -113,12 +121,65 @@ export class AccessTokenRepository {
   }
 
   /**
+   * The data sources in the scopes of these tokens, by token id, each list by name; one
+   * statement (none for no ids). A token without rows is absent from the map.
+   */
+  async scopesOf(
+    tokenIds: string[],
+    em: EntityManager = this.em,
+  ): Promise<Map<string, { id: string; name: string }[]>> {
+    const scopes = new Map<string, { id: string; name: string }[]>();
+    if (!tokenIds.length) return scopes;
+    const rows = await execute<{ token_id: string; id: string; name: string }>(
+      em,
+      `select ts.token_id, d.id, d.name
+         from access_token_scope ts join data_source d on d.id = ts.data_source_id
+        where ts.token_id in (select value::uuid from jsonb_array_elements_text(?::jsonb))
+        order by d.name, d.id`,
+      [JSON.stringify(tokenIds)],
+    );
+    for (const { token_id, id, name } of rows) {
+      const list = scopes.get(token_id) ?? [];
+      list.push({ id, name });
+      scopes.set(token_id, list);
+    }
+    return scopes;
+  }
+
+  /** Lists these data sources in the scope of a (scoped, flushed) token. */
+  async addScope(em: EntityManager, tokenId: string, dataSourceIds: string[]): Promise<void> {
+    if (!dataSourceIds.length) return;
+    await execute(
+      em,
+      `insert into access_token_scope (token_id, data_source_id)
+       select ?, value::uuid from jsonb_array_elements_text(?::jsonb)`,
+      [tokenId, JSON.stringify(dataSourceIds)],
+    );
+  }
+
+  /**
+   * Gives the token `to` the scope of `from` (rotation): the data sources still listed, each
+   * key-share locked so that a data source deleted meanwhile is skipped, not a failure.
+   */
+  async copyScope(em: EntityManager, from: string, to: string): Promise<void> {
+    await execute(
+      em,
+      `insert into access_token_scope (token_id, data_source_id)
+       select ?, d.id from access_token_scope ts join data_source d on d.id = ts.data_source_id
+        where ts.token_id = ?
+        for key share of d`,
+      [to, from],
+    );
+  }
+
+  /**
    * The OData hot path: one statement, no entity loading. The token by the digest of its
    * value, with what is needed to check its owner.
    */
   async findForBasic(digest: string): Promise<TokenForBasicRow | undefined> {
     const [row] = await this.em.getConnection().execute<TokenForBasicRow[]>(
-      `select t.id, t.label, t.tenant_id, t.owner_id, t.expires_at, t.revoked_at, t.last_used_at,
+      `select t.id, t.label, t.tenant_id, t.owner_id, t.expires_at, t.revoked_at,
+              t.last_used_at, t.last_used_ip, t.last_used_client,
               u.username, u.role, u.status as user_status
          from access_token t join app_user u on u.id = t.owner_id
         where t.digest = ?`,
@@ -127,14 +188,36 @@ export class AccessTokenRepository {
     return row;
   }
 
-  /** Records a use unless one at or after `notBefore` is recorded (racing instances: one write). */
-  async touchLastUsed(id: string, now: Date, notBefore: Date): Promise<void> {
-    await this.em
-      .getConnection()
-      .execute(
-        `update access_token set last_used_at = ? where id = ? and (last_used_at is null or last_used_at <= ?)`,
-        [now, id, notBefore],
-      );
+  /**
+   * Records a use and where it came from, unless one at or after `notBefore` from the same
+   * address and client is recorded: one conditional statement, so racing instances write once
+   * (the rule is `isRecordDue` in odata-auth/request-origin.ts).
+   */
+  touchLastUsed(id: string, from: RequestFrom, now: Date, notBefore: Date): Promise<void> {
+    return this.touch('last_used', id, from, now, notBefore);
+  }
+
+  /**
+   * Records an attempt to use a token that is no longer active, by the same rule as
+   * `touchLastUsed`: at most once a minute unless the address or client changed.
+   */
+  touchLastRejected(id: string, from: RequestFrom, now: Date, notBefore: Date): Promise<void> {
+    return this.touch('last_rejected', id, from, now, notBefore);
+  }
+
+  private async touch(
+    column: 'last_used' | 'last_rejected',
+    id: string,
+    from: RequestFrom,
+    now: Date,
+    notBefore: Date,
+  ): Promise<void> {
+    const [at, ip, client] = [`${column}_at`, `${column}_ip`, `${column}_client`];
+    await this.em.getConnection().execute(
+      `update access_token set ${at} = ?, ${ip} = ?, ${client} = ?
+        where id = ? and (${at} is null or ${at} <= ? or ${ip} is distinct from ? or ${client} is distinct from ?)`,
+      [now, from.ip, from.client, id, notBefore, from.ip, from.client],
+    );
   }
 
   /** One statement: every token of the tenant still active at `limit` now ends at it. */

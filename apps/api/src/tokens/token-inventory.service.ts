@@ -38,8 +38,9 @@ export class TokenInventoryService {
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
+    const scopes = await this.tokens.scopesOf(page.filter((t) => t.scoped).map((t) => t.id));
     return {
-      items: page.map((t) => toInventoryToken(t, now)),
+      items: page.map((t) => toInventoryToken(t, now, scopes)),
       nextCursor:
         rows.length > limit ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
     };

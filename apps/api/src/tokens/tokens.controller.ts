@@ -40,7 +40,8 @@ export class TokensController {
   })
   @ApiConflictResponse({ description: '`active_token_limit`' })
   @ApiBadRequestResponse({
-    description: '`invalid_label`, `expiry_not_allowed`, `expiry_required`, `expiry_out_of_range`',
+    description:
+      '`invalid_label`, `expiry_not_allowed`, `expiry_required`, `expiry_out_of_range`, `invalid_scope`',
   })
   create(@Auth() auth: Caller, @Body() dto: CreateTokenDto): Promise<CreatedToken> {
     return this.tokens.create(auth, dto);

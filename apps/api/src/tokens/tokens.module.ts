@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { DataSourcesModule } from '../data-sources/data-sources.module.js';
 import { HistoryModule } from '../history/history.module.js';
 import { PolicyModule } from '../policy/policy.module.js';
 import { AccessTokenRepository } from './access-token.repository.js';
@@ -9,7 +10,7 @@ import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
-  imports: [AuthModule, HistoryModule, PolicyModule],
+  imports: [AuthModule, HistoryModule, PolicyModule, DataSourcesModule],
   controllers: [TokensController, AdminTokensController],
   providers: [TokensService, TokenInventoryService, AccessTokenRepository],
   exports: [TokensService, AccessTokenRepository],

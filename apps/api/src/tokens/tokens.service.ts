@@ -7,6 +7,7 @@ import {
   type RotatedToken,
   type Token,
   type TokenList,
+  type TokenScopeRequest,
 } from '@feedpass/contracts';
 import {
   AccessToken,
@@ -23,16 +24,25 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import type { Caller } from '../auth/caller.js';
 import { HistoryRecorder } from '../history/history.recorder.js';
 import { PolicyService } from '../policy/policy.service.js';
+import { DataSourceRepository } from '../data-sources/data-source.repository.js';
 import { UserRepository } from '../users/user.repository.js';
 import { AccessTokenRepository } from './access-token.repository.js';
-import { toToken } from './token.mapper.js';
+import { toToken, type ScopeLists } from './token.mapper.js';
 
 /** A token to mint, as the validated request body gives it (label trimmed). */
 export interface NewToken {
   label: string;
   /** Undefined: the policy's default; null: no expiry. */
   expiresAt?: Date | null;
+  /** Undefined: all the owner's data sources. Ids distinct and lower-case (the DTO's rule). */
+  scope?: TokenScopeRequest;
 }
+
+/** A new token's scope: every data source (null), these ones, or that of the token it replaces. */
+type MintScope = null | { dataSourceIds: string[] } | { copyOf: string };
+
+const NOT_READABLE_SCOPE =
+  'A token can be limited only to data sources you own or that were shared with you, and at least one of these is not';
 
 /**
  * A user's own tokens: at most MAX_ACTIVE_TOKENS active at once, each with a label and an
@@ -44,6 +54,7 @@ export class TokensService {
   constructor(
     private readonly em: EntityManager,
     private readonly tokens: AccessTokenRepository,
+    private readonly sources: DataSourceRepository,
     private readonly users: UserRepository,
     private readonly policy: PolicyService,
     private readonly history: HistoryRecorder,
@@ -54,7 +65,8 @@ export class TokensService {
   async list(auth: Caller): Promise<TokenList> {
     const now = this.clock.now();
     const tokens = await this.tokens.listOwned(auth.tenantId, auth.userId);
-    const items = tokens.map((t) => toToken(t, now));
+    const scopes = await this.scopesOf(this.em, tokens);
+    const items = tokens.map((t) => toToken(t, now, scopes));
     return {
       items,
       activeCount: items.filter((t) => t.status === 'active').length,
@@ -75,6 +87,7 @@ export class TokensService {
         expiresAt: expiry.value,
         now,
         notifyDaysBefore: rules.notifyDaysBefore,
+        scope: await this.readableScope(em, auth, input.scope),
       });
     });
   }
@@ -92,7 +105,7 @@ export class TokensService {
         });
         token.label = tokenLabel;
       }
-      return toToken(token, this.clock.now());
+      return toToken(token, this.clock.now(), await this.scopesOf(em, [token]));
     });
   }
 
@@ -102,7 +115,7 @@ export class TokensService {
       const token = await this.findOwn(em, auth, id);
       const now = this.clock.now();
       if (tokenStatus(token, now) === 'active') this.markRevoked(em, auth, token, 'user', now);
-      return toToken(token, now);
+      return toToken(token, now, await this.scopesOf(em, [token]));
     });
   }
 
@@ -152,9 +165,37 @@ export class TokensService {
         now,
         rotatedFrom: old.id,
         notifyDaysBefore: rules.notifyDaysBefore,
+        scope: old.scoped ? { copyOf: old.id } : null,
       });
-      return { ...created, replaced: toToken(old, now) };
+      return { ...created, replaced: toToken(old, now, await this.scopesOf(em, [old])) };
     });
+  }
+
+  /** The scope lists of those of `tokens` that are scoped (one query, none when none is). */
+  private scopesOf(em: EntityManager, tokens: AccessToken[]): Promise<ScopeLists> {
+    return this.tokens.scopesOf(
+      tokens.filter((t) => t.scoped).map((t) => t.id),
+      em,
+    );
+  }
+
+  /**
+   * The data sources a new token is limited to, each one the owner can read in their tenant;
+   * otherwise `400 invalid_scope`, with one message whether an id names nothing, another
+   * tenant's data source or one the owner cannot read (no existence is revealed).
+   */
+  private async readableScope(
+    em: EntityManager,
+    auth: Caller,
+    scope: TokenScopeRequest | undefined,
+  ): Promise<MintScope> {
+    if (!scope || scope.kind === 'all') return null;
+    const ids = scope.dataSourceIds;
+    const readable = await this.sources.readableAmong(em, auth.tenantId, auth.userId, ids);
+    if (readable.length !== ids.length) {
+      throw new ApiException(400, 'invalid_scope', NOT_READABLE_SCOPE);
+    }
+    return { dataSourceIds: ids };
   }
 
   /** Serialises one user's mints and rotations: the active limit is checked under it. */
@@ -209,6 +250,7 @@ export class TokensService {
       now: Date;
       rotatedFrom?: string;
       notifyDaysBefore: number[];
+      scope: MintScope;
     },
   ): Promise<CreatedToken> {
     const value = generateTokenValue();
@@ -225,7 +267,16 @@ export class TokensService {
         spec.notifyDaysBefore,
         spec.now,
       ),
+      scoped: spec.scope !== null,
     });
+    // The scope rows reference the token: it is written first, in the same transaction.
+    await em.flush();
+    if (spec.scope && 'copyOf' in spec.scope) {
+      await this.tokens.copyScope(em, spec.scope.copyOf, token.id);
+    } else if (spec.scope) {
+      await this.tokens.addScope(em, token.id, spec.scope.dataSourceIds);
+    }
+    const created = toToken(token, spec.now, await this.scopesOf(em, [token]));
     this.history.recordBy(em, auth, {
       type: 'token.created',
       subjectUserId: auth.userId,
@@ -233,10 +284,11 @@ export class TokensService {
       details: {
         expiresAt: spec.expiresAt ? spec.expiresAt.toISOString() : null,
         ...(spec.rotatedFrom ? { rotatedFrom: spec.rotatedFrom } : {}),
+        scope: created.scope,
       },
     });
     await em.flush();
     this.metrics.tokens.inc({ event: 'minted' });
-    return { token: toToken(token, spec.now), value };
+    return { token: created, value };
   }
 }

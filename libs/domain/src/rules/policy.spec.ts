@@ -1,9 +1,11 @@
 import {
+  applyPolicyChange,
   DEFAULT_POLICY,
   resolveMintExpiry,
   resolveRotationExpiry,
   shortenedExpiryLimit,
   validatePolicy,
+  type PolicyChange,
   type PolicyRules,
 } from './policy';
 
@@ -12,17 +14,25 @@ const NOW = new Date('2027-03-01T12:00:00.000Z');
 const inDays = (days: number, from = NOW) => new Date(from.getTime() + days * DAY);
 const plus = (ms: number) => new Date(NOW.getTime() + ms);
 
-const none: PolicyRules = { mode: 'none', lifetimeDays: null, notifyDaysBefore: [7, 1] };
-const fixed30: PolicyRules = { mode: 'fixed', lifetimeDays: 30, notifyDaysBefore: [7, 1] };
-const max30: PolicyRules = { mode: 'max', lifetimeDays: 30, notifyDaysBefore: [7, 1] };
+const off = { revokeUnusedAfterDays: null };
+const none: PolicyRules = { mode: 'none', lifetimeDays: null, notifyDaysBefore: [7, 1], ...off };
+const fixed30: PolicyRules = { mode: 'fixed', lifetimeDays: 30, notifyDaysBefore: [7, 1], ...off };
+const max30: PolicyRules = { mode: 'max', lifetimeDays: 30, notifyDaysBefore: [7, 1], ...off };
+/** The same as submitted without revokeUnusedAfterDays. */
+const submitted = ({ revokeUnusedAfterDays: _, ...rules }: PolicyRules): PolicyChange => rules;
 
 describe('validatePolicy (SPEC 3)', () => {
   it('the default is mode none, no lifetime, notices 7 and 1 days before', () => {
-    expect(DEFAULT_POLICY).toEqual({ mode: 'none', lifetimeDays: null, notifyDaysBefore: [7, 1] });
+    expect(DEFAULT_POLICY).toEqual({
+      mode: 'none',
+      lifetimeDays: null,
+      notifyDaysBefore: [7, 1],
+      revokeUnusedAfterDays: null,
+    });
   });
 
-  it.each<[string, Record<string, unknown>, PolicyRules]>([
-    ['none', { mode: 'none', lifetimeDays: null, notifyDaysBefore: [7, 1] }, none],
+  it.each<[string, Record<string, unknown>, PolicyChange]>([
+    ['none', { mode: 'none', lifetimeDays: null, notifyDaysBefore: [7, 1] }, submitted(none)],
     [
       'none without lifetimeDays',
       { mode: 'none', notifyDaysBefore: [] },
@@ -46,18 +56,39 @@ describe('validatePolicy (SPEC 3)', () => {
     [
       'applyToExisting with fixed',
       { mode: 'fixed', lifetimeDays: 30, notifyDaysBefore: [7, 1], applyToExisting: true },
-      fixed30,
+      submitted(fixed30),
     ],
     [
       'applyToExisting false with none',
       { mode: 'none', lifetimeDays: null, notifyDaysBefore: [7, 1], applyToExisting: false },
-      none,
+      submitted(none),
+    ],
+    [
+      'revokeUnusedAfterDays 7 (the least)',
+      { mode: 'none', lifetimeDays: null, notifyDaysBefore: [7, 1], revokeUnusedAfterDays: 7 },
+      { ...none, revokeUnusedAfterDays: 7 },
+    ],
+    [
+      'revokeUnusedAfterDays 3650 (the most)',
+      { ...fixed30, revokeUnusedAfterDays: 3650 },
+      { ...fixed30, revokeUnusedAfterDays: 3650 },
+    ],
+    ['revokeUnusedAfterDays null (off)', { ...max30 }, max30],
+    [
+      'notice days not shorter than revokeUnusedAfterDays (they just do not apply)',
+      { ...none, notifyDaysBefore: [30, 7], revokeUnusedAfterDays: 7 },
+      { ...none, notifyDaysBefore: [30, 7], revokeUnusedAfterDays: 7 },
     ],
   ])('accepts %s', (_name, input, expected) => {
     expect(validatePolicy(input as Parameters<typeof validatePolicy>[0])).toEqual({
       ok: true,
       value: expected,
     });
+  });
+
+  it('leaves revokeUnusedAfterDays out when it was left out (unchanged, not off)', () => {
+    const result = validatePolicy({ mode: 'none', lifetimeDays: null, notifyDaysBefore: [] });
+    expect(result.ok && 'revokeUnusedAfterDays' in result.value).toBe(false);
   });
 
   it('does not reorder the caller’s array in place', () => {
@@ -94,10 +125,52 @@ describe('validatePolicy (SPEC 3)', () => {
       { mode: 'none', lifetimeDays: null, notifyDaysBefore: [], applyToExisting: true },
     ],
     ['applyToExisting not a boolean', { ...base, applyToExisting: 'true' }],
+    ['revokeUnusedAfterDays 6', { ...base, revokeUnusedAfterDays: 6 }],
+    ['revokeUnusedAfterDays 3651', { ...base, revokeUnusedAfterDays: 3651 }],
+    ['revokeUnusedAfterDays 0', { ...base, revokeUnusedAfterDays: 0 }],
+    ['a fractional revokeUnusedAfterDays', { ...base, revokeUnusedAfterDays: 7.5 }],
+    ['revokeUnusedAfterDays as a string', { ...base, revokeUnusedAfterDays: '30' }],
+    ['revokeUnusedAfterDays NaN', { ...base, revokeUnusedAfterDays: NaN }],
+    ['revokeUnusedAfterDays false', { ...base, revokeUnusedAfterDays: false }],
   ])('rejects %s as invalid_policy with a message', (_name, input) => {
     const result = validatePolicy(input as Parameters<typeof validatePolicy>[0]);
     expect(result).toEqual({ ok: false, code: 'invalid_policy', message: expect.any(String) });
     expect((result as { message: string }).message.length).toBeGreaterThan(10);
+  });
+});
+
+describe('revokeUnusedAfterDays errors', () => {
+  it('names the field and its range', () => {
+    expect(
+      validatePolicy({
+        mode: 'none',
+        lifetimeDays: null,
+        notifyDaysBefore: [],
+        revokeUnusedAfterDays: 6,
+      }),
+    ).toEqual({
+      ok: false,
+      code: 'invalid_policy',
+      message:
+        'revokeUnusedAfterDays must be a whole number of days from 7 to 3650, or null to never revoke unused tokens',
+    });
+  });
+});
+
+describe('applyPolicyChange (SPEC 12: revokeUnusedAfterDays omitted = unchanged)', () => {
+  const current: PolicyRules = { ...fixed30, revokeUnusedAfterDays: 90 };
+  it('keeps the current revokeUnusedAfterDays when the change leaves it out', () => {
+    expect(applyPolicyChange(current, submitted(max30))).toEqual({
+      ...max30,
+      revokeUnusedAfterDays: 90,
+    });
+  });
+  it('turns it off with null, and sets a new value', () => {
+    expect(applyPolicyChange(current, { ...none, revokeUnusedAfterDays: null })).toEqual(none);
+    expect(applyPolicyChange(DEFAULT_POLICY, { ...none, revokeUnusedAfterDays: 30 })).toEqual({
+      ...none,
+      revokeUnusedAfterDays: 30,
+    });
   });
 });
 

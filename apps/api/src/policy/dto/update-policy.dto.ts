@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
-import { POLICY_MODES, type PolicyMode, type UpdatePolicyRequest } from '@feedpass/contracts';
-import { validatePolicy, type PolicyRules } from '@feedpass/domain';
+import {
+  POLICY_MODES,
+  REVOKE_UNUSED_DAYS_MAX,
+  REVOKE_UNUSED_DAYS_MIN,
+  type PolicyMode,
+  type UpdatePolicyRequest,
+} from '@feedpass/contracts';
+import { validatePolicy, type PolicyChange } from '@feedpass/domain';
 import { Check } from '../../common/validation.js';
 
 const problem = (dto: object) => {
@@ -43,13 +49,27 @@ export class UpdatePolicyDto implements UpdatePolicyRequest {
   notifyDaysBefore: number[];
 
   @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: REVOKE_UNUSED_DAYS_MIN,
+    maximum: REVOKE_UNUSED_DAYS_MAX,
+    description:
+      'revoke active tokens unused for this many days (from the last use, or minting); null: never; omitted: unchanged',
+  })
+  @Allow()
+  revokeUnusedAfterDays?: number | null;
+
+  @ApiPropertyOptional({
     description: 'fixed/max only: shorten active tokens that outlive the new limit',
   })
   @Allow()
   applyToExisting?: boolean;
 
-  /** The rules, normalised (notice days largest first). Call only once validated. */
-  rules(): PolicyRules {
+  /**
+   * The rules, normalised (notice days largest first; revokeUnusedAfterDays only when sent).
+   * Call only once validated.
+   */
+  rules(): PolicyChange {
     const checked = validatePolicy(this);
     if (!checked.ok) throw new Error('UpdatePolicyDto.rules() before validation');
     return checked.value;

@@ -65,4 +65,82 @@ describe('TokenTableComponent', () => {
     expect(await labelled('Edit label of Old PC')).toBeNull();
     expect(asked).toEqual(['edit t-1', 'rotate t-1', 'revoke t-1', 'rotate t-2']);
   });
+
+  describe('what a row says about scope, use and leaks', () => {
+    const SCOPED: TokenRow = {
+      ...token({
+        id: 't-3',
+        label: 'Sales BI',
+        scope: {
+          kind: 'data_sources',
+          dataSources: [
+            { id: 'd-1', name: 'Finance' },
+            { id: 'd-2', name: 'Sales' },
+          ],
+        },
+        lastUsedAt: '2024-07-01T12:00:00Z',
+        lastUsedIp: '203.0.113.5',
+        lastUsedClient: 'Microsoft.Data.Mashup (https://go.microsoft.com/fwlink/?LinkID=304225)',
+      }),
+      owner: uma,
+    };
+    const LEAKED: TokenRow = {
+      ...token({
+        id: 't-4',
+        label: 'Pasted',
+        status: 'revoked',
+        revokedAt: '2024-07-02T00:00:00Z',
+        revokeReason: 'leaked',
+        scope: { kind: 'data_sources', dataSources: [] },
+        lastUsedAt: '2024-07-01T00:00:00Z',
+        lastUsedIp: '198.51.100.7',
+        lastUsedClient: 'python-requests/2.32.3 (a very long user agent string that goes on)',
+        lastRejectedAt: '2024-07-03T03:00:00Z',
+        lastRejectedIp: '198.51.100.8',
+        lastRejectedClient: 'Microsoft.Data.Mashup',
+      }),
+      owner: uma,
+    };
+
+    async function renderRows(rows: TokenRow[]) {
+      fixture = TestBed.createComponent(TokenTableComponent);
+      fixture.componentRef.setInput('tokens', rows);
+      fixture.componentRef.setInput('columns', ['label', 'scope', 'status', 'lastUsedAt']);
+      fixture.componentRef.setInput('caption', 'Tokens');
+      fixture.componentRef.setInput('timeZone', 'Asia/Tokyo');
+      await fixture.whenStable();
+      const table = await TestbedHarnessEnvironment.loader(fixture).getHarness(MatTableHarness);
+      return table.getCellTextByColumnName();
+    }
+    const squash = (texts: string[]) => texts.map((t) => t.replace(/\s+/g, ' ').trim());
+
+    it('shows the scope: all, the names, or none left', async () => {
+      const cells = await renderRows([LAPTOP, SCOPED, LEAKED]);
+      expect(cells['scope'].text).toEqual([
+        'All data sources',
+        'Finance, Sales',
+        'No data sources left (they were deleted)',
+      ]);
+    });
+
+    it('says where the last use came from, Power Query as “Power BI / Excel”, and the last rejected use', async () => {
+      const cells = await renderRows([LAPTOP, SCOPED, LEAKED]);
+      expect(squash(cells['lastUsedAt'].text)).toEqual([
+        'Never',
+        'Jul 1, 2024, 9:00 PM from 203.0.113.5 · Power BI / Excel',
+        'Jul 1, 2024, 9:00 AM from 198.51.100.7 · python-requests/2.32.3 (a very long use… ' +
+          'Last rejected Jul 3, 2024, 12:00 PM from 198.51.100.8 · Power BI / Excel',
+      ]);
+      const origin = fixture.nativeElement.querySelector('.origin');
+      expect(origin.getAttribute('title')).toBe(SCOPED.lastUsedClient);
+    });
+
+    it('badges a leaked token “Leaked”, and no other', async () => {
+      const cells = await renderRows([LAPTOP, SCOPED, LEAKED]);
+      expect(squash(cells['status'].text)).toEqual(['Active', 'Active', 'Revoked Leaked']);
+      const badges = fixture.nativeElement.querySelectorAll('.status-leaked');
+      expect(badges).toHaveLength(1);
+      expect(badges[0].textContent.trim()).toBe('Leaked');
+    });
+  });
 });

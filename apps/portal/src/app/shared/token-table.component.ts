@@ -4,12 +4,13 @@ import { MatTableModule } from '@angular/material/table';
 import { MatTooltipModule } from '@angular/material/tooltip';
 import type { Token, UserRef } from '@feedpass/contracts';
 import { IconComponent, type IconName } from './icon.component';
+import { tokenOrigin, tokenScopeText } from './token-client';
 import { tokenStatusLabel } from './token-status';
 import { TzDatePipe } from './tz-date.pipe';
 
 /** The columns a token table can show. */
 export type TokenColumn =
-  'owner' | 'label' | 'createdAt' | 'expiresAt' | 'status' | 'lastUsedAt' | 'actions';
+  'owner' | 'label' | 'scope' | 'createdAt' | 'expiresAt' | 'status' | 'lastUsedAt' | 'actions';
 
 /** A token as the table shows it; the owner column needs `owner`. */
 export type TokenRow = Token & { owner?: UserRef };
@@ -24,8 +25,10 @@ interface TokenAction {
 }
 
 /**
- * Token metadata (never a value) in a Material table, dates in the given time zone. The
- * actions column offers only what the token's status allows and leaves the doing to the page.
+ * Token metadata (never a value) in a Material table, dates in the given time zone: its scope,
+ * where its last use (and last rejected use) came from, and a "Leaked" badge for a token
+ * secret scanning found. The actions column offers only what the token's status allows and
+ * leaves the doing to the page.
  */
 @Component({
   selector: 'fp-token-table',
@@ -50,6 +53,8 @@ export class TokenTableComponent {
   readonly revoke = output<Token>();
 
   protected readonly statusLabel = tokenStatusLabel;
+  protected readonly scopeText = tokenScopeText;
+  protected readonly origin = tokenOrigin;
   /** Edit and revoke need a working token; an expired one can still be rotated. */
   protected readonly actions: readonly TokenAction[] = [
     {

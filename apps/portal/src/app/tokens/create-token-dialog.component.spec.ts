@@ -10,7 +10,9 @@ import { MatDatepickerInputHarness } from '@angular/material/datepicker/testing'
 import { MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldHarness } from '@angular/material/form-field/testing';
 import { MatInputHarness } from '@angular/material/input/testing';
-import type { Policy, PolicyMode } from '@feedpass/contracts';
+import { MatRadioGroupHarness } from '@angular/material/radio/testing';
+import { MatSelectHarness } from '@angular/material/select/testing';
+import type { DataSource, Policy, PolicyMode } from '@feedpass/contracts';
 import { apiError, token, TOKEN_VALUE, USER } from '../../testing/fixtures';
 import { AuthService } from '../core/auth.service';
 import { CreateTokenDialogComponent } from './create-token-dialog.component';
@@ -196,5 +198,128 @@ describe('CreateTokenDialogComponent', () => {
       'You already have 5 active tokens.',
     );
     expect(close).not.toHaveBeenCalled();
+  });
+
+  describe('scope', () => {
+    const source = (id: string, name: string, owned = true): DataSource => ({
+      id,
+      name,
+      tables: ['deals'],
+      owner: { id: owned ? USER.id : 'u-2', username: 'x', displayName: owned ? 'Uma' : 'Sam' },
+      owned,
+      odataUrl: `https://feeds.example/odata/${id}/`,
+      sharedWith: [],
+      rowFilters: {},
+      lastReadAt: null,
+      createdAt: '2024-01-01T00:00:00Z',
+    });
+    const SOURCES = [
+      source('ds-1', 'Finance'),
+      source('ds-2', 'Sales', false),
+      source('ds-3', 'HR'),
+    ];
+    const radio = () => loader.getHarness(MatRadioGroupHarness);
+    const only = async () => (await radio()).checkRadioButton({ label: 'Only these data sources' });
+    const select = () => loader.getHarness(MatSelectHarness);
+
+    it('reads all my data sources by default, says what a scope does, and loads nothing more', async () => {
+      await open('fixed', 30);
+      expect(await (await radio()).getCheckedValue()).toBe('all');
+      expect(text()).toContain(
+        'A scoped token can read only the data sources you pick; everything else answers 403.',
+      );
+      expect(await loader.getHarnessOrNull(MatSelectHarness)).toBeNull();
+      http.expectNone('/api/data-sources');
+      await (await label()).setValue('Laptop');
+      await submit();
+      expect(await posted()).toEqual({ label: 'Laptop' });
+    });
+
+    it('“Only these data sources” loads the readable ones (once) and sends the picked ids', async () => {
+      await open('none');
+      await only();
+      expect(text()).toContain('Loading your data sources…');
+      http.expectOne('/api/data-sources').flush({ items: SOURCES });
+      await fixture.whenStable();
+      const picker = await select();
+      await picker.open();
+      const options = await picker.getOptions();
+      expect(await Promise.all(options.map((o) => o.getText()))).toEqual([
+        'Finance',
+        'Sales (shared by Sam)',
+        'HR',
+      ]);
+      await picker.clickOptions({ text: 'Finance' });
+      await picker.clickOptions({ text: /^Sales/ });
+      await picker.close();
+      // Switching back and forth asks for nothing again.
+      await (await radio()).checkRadioButton({ label: 'All my data sources' });
+      await only();
+      http.expectNone('/api/data-sources');
+      await (await label()).setValue('Finance BI');
+      await submit();
+      expect(await posted()).toEqual({
+        label: 'Finance BI',
+        expiresAt: null,
+        scope: { kind: 'data_sources', dataSourceIds: ['ds-1', 'ds-2'] },
+      });
+    });
+
+    it('needs at least one data source picked, and sends nothing without one', async () => {
+      await open('fixed', 30);
+      await only();
+      http.expectOne('/api/data-sources').flush({ items: SOURCES });
+      await fixture.whenStable();
+      await (await label()).setValue('Laptop');
+      await submit();
+      expect(text()).toContain('Pick at least one data source.');
+      http.expectNone('/api/tokens');
+
+      // Back to all: the pick is no longer needed.
+      await (await radio()).checkRadioButton({ label: 'All my data sources' });
+      await submit();
+      expect(await posted()).toEqual({ label: 'Laptop' });
+    });
+
+    it('says so when the data sources cannot be loaded, or when there are none', async () => {
+      await open('fixed', 30);
+      await only();
+      http
+        .expectOne('/api/data-sources')
+        .flush(...apiError(503, 'service_unavailable', 'The database is unavailable.'));
+      await fixture.whenStable();
+      expect(text()).toContain(
+        'Your data sources could not be loaded. The database is unavailable.',
+      );
+      await (await radio()).checkRadioButton({ label: 'All my data sources' });
+      await only();
+      http.expectOne('/api/data-sources').flush({ items: [] });
+      await fixture.whenStable();
+      expect(text()).toContain('You have no data sources yet');
+      await (await label()).setValue('Laptop');
+      await submit();
+      http.expectNone('/api/tokens');
+    });
+
+    it('shows the API’s invalid_scope message and stays open', async () => {
+      await open('fixed', 30);
+      await only();
+      http.expectOne('/api/data-sources').flush({ items: SOURCES });
+      await fixture.whenStable();
+      const picker = await select();
+      await picker.open();
+      await picker.clickOptions({ text: 'HR' });
+      await picker.close();
+      await (await label()).setValue('Laptop');
+      await submit();
+      http
+        .expectOne('/api/tokens')
+        .flush(...apiError(400, 'invalid_scope', 'At least one of these is not yours.'));
+      await fixture.whenStable();
+      expect(fixture.nativeElement.querySelector('[role="alert"]').textContent).toContain(
+        'At least one of these is not yours.',
+      );
+      expect(close).not.toHaveBeenCalled();
+    });
   });
 });

@@ -1,16 +1,27 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import {
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  Validators,
+  type AbstractControl,
+  type ValidationErrors,
+} from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { provideNativeDateAdapter } from '@angular/material/core';
 import { MatDatepickerModule } from '@angular/material/datepicker';
 import { MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
+import { MatRadioModule } from '@angular/material/radio';
+import { MatSelectModule } from '@angular/material/select';
 import {
   LIFETIME_DAYS_MAX,
+  TOKEN_SCOPE_MAX,
   type CreatedToken,
   type CreateTokenRequest,
+  type DataSource,
   type Policy,
+  type TokenScopeRequest,
 } from '@feedpass/contracts';
 import { apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
@@ -28,8 +39,20 @@ import {
 } from '../shared/zoned-date';
 import { TokensService } from './tokens.service';
 
+type ScopeKind = TokenScopeRequest['kind'];
+
+/** The data sources picked, when the token is limited to some: 1–50 of them. */
+function pickedSourcesValidator(control: AbstractControl<string[]>): ValidationErrors | null {
+  if (control.parent?.get('scopeKind')?.value !== 'data_sources') return null;
+  const count = control.value?.length ?? 0;
+  if (count === 0) return { required: true };
+  if (count > TOKEN_SCOPE_MAX) return { maxItems: { max: TOKEN_SCOPE_MAX, actual: count } };
+  return null;
+}
+
 /**
- * Mints a token under the tenant's expiry policy; closes with the {@link CreatedToken}, whose
+ * Mints a token under the tenant's expiry policy, for all the user's data sources or only
+ * those picked (loaded when that choice is made); closes with the {@link CreatedToken}, whose
  * value the caller shows once and drops.
  */
 @Component({
@@ -41,6 +64,8 @@ import { TokensService } from './tokens.service';
     MatFormFieldModule,
     MatInputModule,
     MatDatepickerModule,
+    MatRadioModule,
+    MatSelectModule,
   ],
   providers: [provideNativeDateAdapter()],
   templateUrl: './create-token-dialog.component.html',
@@ -62,7 +87,15 @@ export class CreateTokenDialogComponent {
   protected readonly form = this.fb.group({
     label: ['', tokenLabelValidator],
     expiry: this.fb.control<Date | null>(null),
+    scopeKind: this.fb.control<ScopeKind>('all'),
+    dataSourceIds: this.fb.control<string[]>([], pickedSourcesValidator),
   });
+
+  protected readonly scopeMax = TOKEN_SCOPE_MAX;
+  protected readonly scoped = signal(false);
+  /** The data sources to pick from, once asked for; null until they arrive. */
+  protected readonly sources = signal<DataSource[] | null>(null);
+  protected readonly sourcesError = signal<string | null>(null);
 
   /** The calendar days a user may pick, in their own time zone. */
   private readonly today = dayInZone(new Date(), this.timeZone);
@@ -97,6 +130,20 @@ export class CreateTokenDialogComponent {
         error: (err: unknown) =>
           this.error.set(`The expiry policy could not be loaded. ${apiErrorMessage(err)}`),
       });
+    this.form.controls.scopeKind.valueChanges.subscribe((kind) => this.chooseScope(kind));
+  }
+
+  /** "Only these data sources" loads the ones to pick from, the first time it is chosen. */
+  private chooseScope(kind: ScopeKind): void {
+    this.scoped.set(kind === 'data_sources');
+    this.form.controls.dataSourceIds.updateValueAndValidity();
+    if (kind !== 'data_sources' || this.sources()) return;
+    this.sourcesError.set(null);
+    this.api.readableDataSources().subscribe({
+      next: (list) => this.sources.set(list.items),
+      error: (err: unknown) =>
+        this.sourcesError.set(`Your data sources could not be loaded. ${apiErrorMessage(err)}`),
+    });
   }
 
   protected submit(): void {
@@ -116,12 +163,22 @@ export class CreateTokenDialogComponent {
     });
   }
 
+  /** The label and expiry, and the scope only when limited (omitted: all data sources). */
+  private request(policy: Policy): CreateTokenRequest {
+    const { scopeKind, dataSourceIds } = this.form.controls;
+    const scope: Partial<CreateTokenRequest> =
+      scopeKind.value === 'data_sources'
+        ? { scope: { kind: 'data_sources', dataSourceIds: dataSourceIds.value } }
+        : {};
+    return { ...this.expiryRequest(policy), ...scope };
+  }
+
   /**
    * The chosen day ends at 23:59:59.999 in the user's zone. Left out where the API's default
    * is what was asked for: always under `fixed`, and for the last allowed day under `max` (the
    * end of that day would overshoot the limit, so the API sets exactly the maximum).
    */
-  private request(policy: Policy): CreateTokenRequest {
+  private expiryRequest(policy: Policy): CreateTokenRequest {
     const label = this.form.controls.label.value.trim();
     const picked = this.form.controls.expiry.value;
     const day = picked ? fromPickerDate(picked) : null;

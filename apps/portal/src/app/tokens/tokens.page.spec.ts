@@ -89,6 +89,38 @@ describe('TokensPage', () => {
     expect(text()).toContain('1 of 5 active');
   });
 
+  it('shows each token’s scope, where it was last used from, its last rejected use and a leak', async () => {
+    const scoped = token({
+      id: 't-4',
+      label: 'Sales BI',
+      scope: { kind: 'data_sources', dataSources: [{ id: 'd-1', name: 'Sales' }] },
+      lastUsedAt: '2024-07-01T12:00:00Z',
+      lastUsedIp: '203.0.113.5',
+      lastUsedClient: 'Microsoft.Data.Mashup (https://go.microsoft.com/fwlink/?LinkID=304225)',
+    });
+    const leaked = token({
+      id: 't-5',
+      label: 'Pasted',
+      status: 'revoked',
+      revokedAt: '2024-07-02T00:00:00Z',
+      revokeReason: 'leaked',
+      lastRejectedAt: '2024-07-03T03:00:00Z',
+      lastRejectedIp: '198.51.100.8',
+      lastRejectedClient: 'curl/8.5.0',
+    });
+    await render([scoped, LAPTOP, leaked]);
+    const cells = await rows();
+    const squash = (texts: string[]) => texts.map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(cells['scope'].text).toEqual(['Sales', 'All data sources', 'All data sources']);
+    expect(squash(cells['lastUsedAt'].text)).toEqual([
+      'Jul 1, 2024, 9:00 PM from 203.0.113.5 · Power BI / Excel',
+      'Jul 1, 2024, 9:00 PM',
+      'Never Last rejected Jul 3, 2024, 12:00 PM from 198.51.100.8 · curl/8.5.0',
+    ]);
+    expect(squash(cells['status'].text)).toEqual(['Active', 'Active', 'Revoked Leaked']);
+    expect(fixture.nativeElement.querySelectorAll('.status-leaked')).toHaveLength(1);
+  });
+
   it('offers only the actions that make sense, each naming its token', async () => {
     await render([LAPTOP, OLD, GONE]);
     for (const label of [

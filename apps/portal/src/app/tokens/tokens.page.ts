@@ -45,6 +45,7 @@ export class TokensPage {
   protected readonly me = inject(AuthService).user;
   protected readonly columns: TokenColumn[] = [
     'label',
+    'scope',
     'createdAt',
     'expiresAt',
     'status',

@@ -3,6 +3,7 @@ import { inject, Injectable } from '@angular/core';
 import type {
   CreatedToken,
   CreateTokenRequest,
+  DataSourceList,
   RevokeAllResult,
   RotatedToken,
   Token,
@@ -21,6 +22,11 @@ export class TokensService {
   /** The user's tokens, loaded while the calling component lives (in an injection context). */
   listResource(): HttpResourceRef<TokenList | undefined> {
     return httpResource<TokenList>(() => '/api/tokens');
+  }
+
+  /** The data sources a token can be limited to: those the user owns or that were shared. */
+  readableDataSources(): Observable<DataSourceList> {
+    return this.http.get<DataSourceList>('/api/data-sources');
   }
 
   create(request: CreateTokenRequest): Observable<CreatedToken> {

@@ -87,6 +87,52 @@ describe('TokenInventoryPage', () => {
     );
   });
 
+  it('shows each token’s scope, where it was last used from, and a visible “Leaked” badge', async () => {
+    const rows2: InventoryToken[] = [
+      {
+        ...token({
+          id: 't-5',
+          label: 'Finance BI',
+          scope: {
+            kind: 'data_sources',
+            dataSources: [
+              { id: 'd-1', name: 'Finance' },
+              { id: 'd-2', name: 'Sales' },
+            ],
+          },
+          lastUsedAt: '2024-07-01T12:00:00Z',
+          lastUsedIp: '2001:db8::1',
+          lastUsedClient: 'Microsoft.Data.Mashup (https://go.microsoft.com/fwlink/?LinkID=304225)',
+        }),
+        owner: uma,
+      },
+      {
+        ...token({
+          id: 't-6',
+          label: 'Pasted',
+          status: 'revoked',
+          revokedAt: '2024-07-02T00:00:00Z',
+          revokeReason: 'leaked',
+        }),
+        owner: uma,
+      },
+    ];
+    const status = await control('Status', MatSelectHarness);
+    await status.open();
+    await status.clickOptions({ text: 'Revoked' });
+    inventoryRequest().flush({ items: rows2, nextCursor: null });
+    await fixture.whenStable();
+    const cells = await rows();
+    const squash = (texts: string[]) => texts.map((t) => t.replace(/\s+/g, ' ').trim());
+    expect(cells['scope'].text).toEqual(['Finance, Sales', 'All data sources']);
+    expect(squash(cells['lastUsedAt'].text)).toEqual([
+      'Jul 1, 2024, 9:00 PM from 2001:db8::1 · Power BI / Excel',
+      'Never',
+    ]);
+    expect(squash(cells['status'].text)).toEqual(['Active', 'Revoked Leaked']);
+    expect(fixture.nativeElement.querySelector('.status-leaked').textContent.trim()).toBe('Leaked');
+  });
+
   it('filters by owner and status', async () => {
     const owner = await control('Owner', MatSelectHarness);
     await owner.open();

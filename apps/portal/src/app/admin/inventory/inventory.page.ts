@@ -42,6 +42,7 @@ export class TokenInventoryPage {
   protected readonly columns: TokenColumn[] = [
     'owner',
     'label',
+    'scope',
     'createdAt',
     'expiresAt',
     'status',

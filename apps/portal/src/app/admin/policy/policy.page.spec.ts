@@ -132,6 +132,76 @@ describe('ExpiryPolicyPage', () => {
     http.expectNone('/api/admin/policy');
   });
 
+  describe('revoking unused tokens', () => {
+    const unused = () => input('Revoke tokens unused for');
+    const errors = async () =>
+      (await (await field('Revoke tokens unused for'))!.getTextErrors()) as string[];
+
+    it('is empty (off) by default, explained in one line', async () => {
+      await render(DEFAULT);
+      expect(await (await unused()).getValue()).toBe('');
+      const hint = await (await field('Revoke tokens unused for'))!.getTextHints();
+      expect(hint).toEqual([
+        '7–3650 days; leave empty to never revoke them. A token nobody used for that long ' +
+          '(counted from its creation if never used) is revoked, and its owner is emailed on the ' +
+          'notice days before.',
+      ]);
+    });
+
+    it('shows the saved number of days', async () => {
+      await render({ ...CHANGED, revokeUnusedAfterDays: 90 });
+      expect(await (await unused()).getValue()).toBe('90');
+    });
+
+    it('refuses anything but a whole number of days from 7 to 3650, without calling the API', async () => {
+      await render(DEFAULT);
+      for (const bad of ['6', '3651', '7.5', '0', '-30', 'soon', '30 days']) {
+        await (await unused()).setValue(bad);
+        await save();
+        expect(await errors()).toEqual([
+          'Enter a whole number of days from 7 to 3650, or leave it empty.',
+        ]);
+      }
+      http.expectNone('/api/admin/policy');
+    });
+
+    it.each<[string, number]>([
+      ['7', 7],
+      ['3650', 3650],
+      [' 90 ', 90],
+    ])('saves %j as %d days with the policy', async (typed, days) => {
+      await render(CHANGED);
+      await (await unused()).setValue(typed);
+      await save();
+      const req = http.expectOne('/api/admin/policy');
+      expect(req.request.body).toEqual({
+        mode: 'max',
+        lifetimeDays: 90,
+        notifyDaysBefore: [14, 7, 1],
+        revokeUnusedAfterDays: days,
+      });
+      req.flush({ ...CHANGED, revokeUnusedAfterDays: days, shortenedTokens: 0 });
+      await fixture.whenStable();
+      expect(await (await unused()).getValue()).toBe(String(days));
+    });
+
+    it('emptied, turns it off (null), also with no automatic expiry', async () => {
+      await render({ ...DEFAULT, revokeUnusedAfterDays: 30 });
+      expect(await (await unused()).getValue()).toBe('30');
+      await (await unused()).setValue('');
+      await save();
+      const req = http.expectOne('/api/admin/policy');
+      expect(req.request.body).toEqual({
+        mode: 'none',
+        lifetimeDays: null,
+        notifyDaysBefore: [7, 1],
+        revokeUnusedAfterDays: null,
+      });
+      req.flush({ ...DEFAULT, shortenedTokens: 0 });
+      await fixture.whenStable();
+    });
+  });
+
   it('refuses notice days that are not up to 5 distinct days from 1 to 90', async () => {
     await render(DEFAULT);
     const notice = await input('Notice days before expiry');

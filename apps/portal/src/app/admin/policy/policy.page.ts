@@ -8,7 +8,13 @@ import {
   untracked,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import {
+  NonNullableFormBuilder,
+  ReactiveFormsModule,
+  Validators,
+  type AbstractControl,
+  type ValidationErrors,
+} from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -19,6 +25,8 @@ import { MatSnackBar } from '@angular/material/snack-bar';
 import {
   LIFETIME_DAYS_MAX,
   LIFETIME_DAYS_MIN,
+  REVOKE_UNUSED_DAYS_MAX,
+  REVOKE_UNUSED_DAYS_MIN,
   type Policy,
   type PolicyMode,
   type UpdatePolicyRequest,
@@ -50,6 +58,18 @@ const MODES: { value: PolicyMode; label: string; explanation: string }[] = [
   },
 ];
 
+/** "" (never) or a whole number of days in 7–3650, as typed. */
+function parseUnusedDays(text: string): number | null | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  if (!/^\d{1,4}$/.test(trimmed)) return undefined;
+  const days = Number(trimmed);
+  return days >= REVOKE_UNUSED_DAYS_MIN && days <= REVOKE_UNUSED_DAYS_MAX ? days : undefined;
+}
+
+const unusedDaysValidator = (control: AbstractControl): ValidationErrors | null =>
+  parseUnusedDays(String(control.value ?? '')) === undefined ? { unusedDays: true } : null;
+
 @Component({
   selector: 'fp-expiry-policy-page',
   imports: [
@@ -76,6 +96,8 @@ export class ExpiryPolicyPage {
   protected readonly lifetimeMin = LIFETIME_DAYS_MIN;
   protected readonly lifetimeMax = LIFETIME_DAYS_MAX;
   protected readonly noticeRule = NOTICE_DAYS_RULE;
+  protected readonly unusedMin = REVOKE_UNUSED_DAYS_MIN;
+  protected readonly unusedMax = REVOKE_UNUSED_DAYS_MAX;
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     mode: ['none' as PolicyMode],
@@ -89,6 +111,8 @@ export class ExpiryPolicyPage {
       ],
     ],
     notifyDays: ['7, 1', noticeDaysValidator],
+    /** Empty: unused tokens are never revoked. */
+    revokeUnusedDays: ['', unusedDaysValidator],
     applyToExisting: [false],
   });
   protected readonly mode = toSignal(this.form.controls.mode.valueChanges, {
@@ -157,13 +181,18 @@ export class ExpiryPolicyPage {
   }
 
   private request(): UpdatePolicyRequest {
-    const { mode, lifetimeDays, notifyDays, applyToExisting } = this.form.getRawValue();
+    const { mode, lifetimeDays, notifyDays, revokeUnusedDays, applyToExisting } =
+      this.form.getRawValue();
     const notifyDaysBefore = parseNoticeDays(notifyDays) ?? [];
-    if (mode === 'none') return { mode, lifetimeDays: null, notifyDaysBefore };
+    const revokeUnusedAfterDays = parseUnusedDays(revokeUnusedDays) ?? null;
+    if (mode === 'none') {
+      return { mode, lifetimeDays: null, notifyDaysBefore, revokeUnusedAfterDays };
+    }
     return {
       mode,
       lifetimeDays: Number(lifetimeDays),
       notifyDaysBefore,
+      revokeUnusedAfterDays,
       ...(applyToExisting ? { applyToExisting: true } : {}),
     };
   }
@@ -174,6 +203,7 @@ export class ExpiryPolicyPage {
       mode: policy.mode,
       lifetimeDays: policy.lifetimeDays ?? this.form.controls.lifetimeDays.value,
       notifyDays: policy.notifyDaysBefore.join(', '),
+      revokeUnusedDays: policy.revokeUnusedAfterDays?.toString() ?? '',
       applyToExisting: false,
     });
     this.enableForMode(policy.mode);
