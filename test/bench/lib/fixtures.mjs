@@ -4,7 +4,8 @@
 /** A tenant created directly in SQL; returns its id. */
 export async function createTenant(pool, name, now) {
   const { rows } = await pool.query(
-    `insert into tenant (id, created_at, updated_at, name) values (gen_random_uuid(), $2, $2, $1) returning id`,
+    `insert into tenant (id, created_at, updated_at, name, slug)
+     values (gen_random_uuid(), $2, $2, $1, 'bench-' || substr(md5(random()::text), 1, 12)) returning id`,
     [name, now],
   );
   return rows[0].id;
