@@ -110,7 +110,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (ODATA_PATH.test(req.originalUrl ?? req.url)) {
       const { status, headers, body } = toODataError(error);
       this.log(status, error);
-      if (res.headersSent) return;
+      // Failing mid-body (rows already streamed): cut the connection, so the client sees a
+      // broken response instead of a truncated one that might parse.
+      if (res.headersSent) return void res.destroy();
       // Written by hand: Express's json() and set() would add a charset to the media type.
       const bytes = Buffer.from(JSON.stringify(body), 'utf8');
       res.status(status).set(headers);
@@ -120,7 +122,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     } else {
       const { body, headers } = toApiError(error);
       this.log(body.statusCode, error);
-      if (res.headersSent) return;
+      if (res.headersSent) return void res.destroy();
       res.status(body.statusCode).set(headers).json(body);
     }
   }

@@ -148,7 +148,7 @@ export class ODataService {
       maxPageSize: request.maxPageSize ? settings.pageSize : null,
       omitNulls: request.omitNulls,
     });
-    await readCollection(scope, options, settings, this.source.query, out);
+    await readCollection(scope, options, settings, this.source, out);
     await out.end();
   }
 

@@ -26,6 +26,8 @@ export class BodyStream {
   private pending = '';
   private encoder: Transform | null = null;
   private target: NodeJS.WritableStream | null = null;
+  /** Set when the sink asked to wait: resolves on its 'drain' (listened for at once). */
+  private draining: Promise<void> | null = null;
 
   constructor(
     private readonly res: ServerResponse,
@@ -56,6 +58,23 @@ export class BodyStream {
     if (this.pending.length >= CHUNK_CHARS) await this.flush();
   }
 
+  /**
+   * Queues text without waiting: for rows handed over by an event as the database sends them.
+   * Full chunks go out at once; when the sink is full they queue there, so the caller must
+   * bound what it pushes (one page) and then await {@link settle}.
+   */
+  push(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= CHUNK_CHARS) this.send();
+  }
+
+  /** Resolves once what was pushed has been taken by the sink. */
+  async settle(): Promise<void> {
+    const draining = this.draining;
+    this.draining = null;
+    if (draining) await draining;
+  }
+
   /** Writes what is queued and ends the response. */
   async end(): Promise<void> {
     if (!this.target && (this.head || !this.options.encoding)) {
@@ -74,12 +93,23 @@ export class BodyStream {
   }
 
   private async flush(): Promise<void> {
+    this.send();
+    await this.settle();
+  }
+
+  /** Hands the queued text to the sink; notes whether the sink is full. */
+  private send(): void {
     if (this.pending === '') return;
     const target = this.begin();
     const chunk = this.pending;
     this.pending = '';
     if (this.head) return;
-    if (!target.write(chunk, 'utf8')) await drained(target, this.res);
+    if (!target.write(chunk, 'utf8') && !this.draining) {
+      const draining = drained(target, this.res);
+      // Awaited by settle(); a client gone before then must not be an unhandled rejection.
+      draining.catch(() => undefined);
+      this.draining = draining;
+    }
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type ExpansionWriter,
   type Query,
 } from './expansion.js';
+import type { StreamQuery } from './source-query.js';
 import {
   decodeSkipToken,
   encodeSkipToken,
@@ -52,6 +53,8 @@ export interface WriteSettings extends ExpansionContext {
 interface PagePlan {
   sql: string;
   params: unknown[];
+  /** The selected columns, in select order. */
+  columns: PropertyModel[];
   countSql: string | null;
   countParams: unknown[];
   take: number;
@@ -72,11 +75,15 @@ export async function readCollection(
   scope: Scope,
   options: CollectionOptions,
   settings: WriteSettings,
-  query: Query,
+  source: { query: Query; stream: StreamQuery },
   out: BodyStream,
 ): Promise<void> {
   const model = options.model;
   const plan = planPage(scope, options, settings.pageSize);
+  const query = source.query;
+  if (!options.count && !options.expand.length && plan.take > 0) {
+    return streamPage(plan, options, settings, source.stream, out);
+  }
   const [rows, count] = await Promise.all([
     plan.take > 0 ? query(plan.sql, plan.params) : Promise.resolve([] as Row[]),
     plan.countSql ? query(plan.countSql, plan.countParams).then((r) => String(r[0].n)) : null,
@@ -107,6 +114,53 @@ export async function readCollection(
     tail += `,"@odata.nextLink":${JSON.stringify(nextLink(settings, next))}`;
   }
   await out.write(`${tail}}`);
+}
+
+/**
+ * The common page, without `$count` or `$expand`: its rows are written as PostgreSQL sends
+ * them (arrays, not objects), so the server's work overlaps the database's and a page is
+ * never held whole, neither as rows nor as text. The row after the page only says that there
+ * is more.
+ */
+async function streamPage(
+  plan: PagePlan,
+  options: CollectionOptions,
+  settings: WriteSettings,
+  stream: StreamQuery,
+  out: BodyStream,
+): Promise<void> {
+  const positions = new Map(plan.columns.map((p, i) => [p, i]));
+  const write = rowWriter(
+    options.select ?? options.model.properties,
+    { ieee754: settings.ieee754, omitNulls: settings.omitNulls, prefix: settings.rowPrefix },
+    positions,
+  );
+  let head = '{';
+  if (settings.context !== null) head += `"@odata.context":${JSON.stringify(settings.context)},`;
+  out.push(`${head}"value":[`);
+  let written = 0;
+  let last: unknown[] | null = null;
+  let more = false;
+  await stream(plan.sql, plan.params, (row) => {
+    if (written === plan.take) {
+      more = plan.take < plan.remaining;
+      return;
+    }
+    out.push((written ? ',' : '') + write(row));
+    written++;
+    last = row;
+  });
+  let tail = ']';
+  if (more && last) {
+    const row: unknown[] = last;
+    const sent = plan.sent + written;
+    const next: SkipToken = plan.keyset
+      ? { k: plan.ordering.map((o) => row[positions.get(o.property)!]), n: sent }
+      : { o: plan.offset + written, n: sent };
+    tail += `,"@odata.nextLink":${JSON.stringify(nextLink(settings, next))}`;
+  }
+  out.push(`${tail}}`);
+  await out.settle();
 }
 
 /** The number of rows in scope that match `$filter`, for `…/$count`. */
@@ -189,6 +243,7 @@ function planPage(scope: Scope, options: CollectionOptions, configuredPageSize: 
   return {
     sql,
     params,
+    columns,
     countSql: options.count ? `select count(*) as n from ${source}${where(countConditions)}` : null,
     countParams,
     take,
