@@ -433,7 +433,7 @@ describe('the expiry job killed (SIGKILL) mid-sweep', () => {
     const ms = Date.now() - started;
     expect(run.code).toBe(0);
     expect(run.out).toContain(
-      `${EXPIRED} token(s) expired, ${TOKENS} notice(s) queued in ${OWNERS} email(s)`,
+      `${EXPIRED} token(s) expired, 0 revoked as unused, ${TOKENS} notice(s) queued in ${OWNERS} email(s)`,
     );
     expect(run.out).toContain(`Outbox: ${OWNERS} sent, 0 to retry, 0 failed, 0 cancelled`);
     // And again: nothing left to do.
@@ -442,7 +442,7 @@ describe('the expiry job killed (SIGKILL) mid-sweep', () => {
       env,
     );
     expect(again.code).toBe(0);
-    expect(again.out).toContain('0 token(s) expired, 0 notice(s) queued in 0 email(s)');
+    expect(again.out).toContain('0 token(s) expired, 0 revoked as unused, 0 notice(s) queued in 0 email(s)');
     expect(again.out).toContain('Outbox: 0 sent');
     console.log(`expiry job after the kill: ${TOKENS} tokens, ${OWNERS} owners in ${ms} ms`);
 

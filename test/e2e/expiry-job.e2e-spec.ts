@@ -630,7 +630,7 @@ describe('expiry job and notices (SPEC 5)', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       expect(run.stdout).toContain(
-        `Expiry sweep at ${at.toISOString()}: 0 token(s) expired, 1 notice(s) queued in 1 email(s)`,
+        `Expiry sweep at ${at.toISOString()}: 0 token(s) expired, 0 revoked as unused, 1 notice(s) queued in 1 email(s)`,
       );
       expect(run.stdout).toContain('Outbox: 1 sent, 0 to retry, 0 failed, 0 cancelled');
       expect(sink.for(pam.email)).toHaveLength(1);

@@ -141,7 +141,7 @@ async function main(argv: string[]): Promise<void> {
       case 'job:expiry': {
         const { sweep, outbox } = await app.get(ExpiryJob).runOnce(now);
         console.log(
-          `Expiry sweep at ${now.toISOString()}: ${sweep.expired} token(s) expired, ${sweep.notices} notice(s) queued in ${sweep.emails} email(s)` +
+          `Expiry sweep at ${now.toISOString()}: ${sweep.expired} token(s) expired, ${sweep.unused} revoked as unused, ${sweep.notices} notice(s) queued in ${sweep.emails} email(s)` +
             (sweep.ran ? '' : ' (skipped: another instance was sweeping)'),
         );
         console.log(

@@ -25,6 +25,31 @@ describe('event wording', () => {
     expect(eventName('data_source.transferred')).toBe('Data source transferred');
   });
 
+  describe('token.created', () => {
+    it('notes a rotation and a scope limited to some data sources, not the default scope', () => {
+      expect(note('token.created', { scope: { kind: 'all' } })).toBe('');
+      expect(
+        note('token.created', {
+          rotatedFrom: 't-0',
+          scope: {
+            kind: 'data_sources',
+            dataSources: [
+              { id: 'a', name: 'Sales' },
+              { id: 'b', name: 'Finance' },
+            ],
+          },
+        }),
+      ).toBe('Replaces a rotated token; Only for: Sales, Finance');
+    });
+  });
+
+  it('words the revoke reasons unused and leaked', () => {
+    expect(note('token.revoked', { reason: 'unused' })).toBe(
+      'Not used for too long (tenant policy)',
+    );
+    expect(note('token.revoked', { reason: 'leaked' })).toBe('Found in public by secret scanning');
+  });
+
   describe('data_source.updated', () => {
     it('says what changed from what to what', () => {
       expect(

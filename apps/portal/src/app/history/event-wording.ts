@@ -54,8 +54,10 @@ export function eventNote(event: HistoryEvent, formatDate: (iso: string) => stri
       const reason = text('reason');
       return reason in REVOKE_REASONS ? REVOKE_REASONS[reason as RevokeReason] : '';
     }
-    case 'token.created':
-      return details['rotatedFrom'] ? 'Replaces a rotated token' : '';
+    case 'token.created': {
+      const notes = [details['rotatedFrom'] ? 'Replaces a rotated token' : '', scopeNote(details)];
+      return notes.filter(Boolean).join('; ');
+    }
     case 'token.label_changed':
       return text('from') ? `Was “${text('from')}”` : '';
     case 'token.expiry_shortened':
@@ -124,4 +126,13 @@ function updateNote(value: unknown): string {
     }
   }
   return parts.join('; ');
+}
+
+/** `token.created`'s scope: only a token limited to some data sources is worth a note. */
+function scopeNote(details: Record<string, unknown>): string {
+  const scope = details['scope'] as
+    { kind?: string; dataSources?: { name?: unknown }[] } | undefined;
+  if (scope?.kind !== 'data_sources' || !Array.isArray(scope.dataSources)) return '';
+  const names = scope.dataSources.map((d) => d.name).filter((n) => typeof n === 'string');
+  return `Only for: ${names.join(', ')}`;
 }
