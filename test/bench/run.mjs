@@ -157,6 +157,20 @@ function productionNodeFlags() {
   return argv.slice(1, argv.indexOf('dist/apps/api/src/main.js'));
 }
 
+/**
+ * The single-line `ENV NAME=value` settings of docker/Dockerfile's runtime stage (after its
+ * last FROM), such as the allocator's: the app runs with them as the image does.
+ */
+function productionEnv() {
+  const file = join(root, 'docker/Dockerfile');
+  if (!existsSync(file)) return {};
+  const text = readFileSync(file, 'utf8');
+  const runtime = text.slice(text.lastIndexOf('\nFROM '));
+  return Object.fromEntries(
+    [...runtime.matchAll(/^ENV ([A-Z_][A-Z0-9_]*)=(\S+)$/gm)].map((m) => [m[1], m[2]]),
+  );
+}
+
 function machine(postgres) {
   const cpu = cpus();
   return {
@@ -257,10 +271,12 @@ async function main() {
   const port = await freePort();
   // The app runs as production runs it: with the node flags of docker/Dockerfile's CMD.
   const nodeFlags = productionNodeFlags();
+  const imageEnv = productionEnv();
   const app = startNode('the app', [...nodeFlags, 'dist/apps/api/src/main.js'], {
     cwd: root,
     env: {
       ...process.env,
+      ...imageEnv,
       NODE_ENV: 'production',
       SSO_SECRET_KEY: BENCH_SSO_KEY,
       HOST: '127.0.0.1',
@@ -280,7 +296,7 @@ async function main() {
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   await step(
-    `started the app (node ${[...nodeFlags, 'dist/apps/api/src/main.js'].join(' ')}, NODE_ENV=production)`,
+    `started the app (${Object.entries(imageEnv).map(([k, v]) => `${k}=${v} `).join('')}node ${[...nodeFlags, 'dist/apps/api/src/main.js'].join(' ')}, NODE_ENV=production)`,
     () => waitForHttp(`${baseUrl}/api/health`, app),
   );
   const rssAtBoot = rssOf(app.pid);

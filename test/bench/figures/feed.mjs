@@ -255,7 +255,7 @@ function rssFigure({ id, title, runs, before, timeline, explain, atBoot }) {
     ratio: max / limit,
     ratioText: `${((max / limit) * 100).toFixed(0)} % of the limit`,
     target: { op: '<=', value: 1, text: `< ${RSS_LIMIT_MB} MB` },
-    detail: `VmRSS of the server process sampled every 50 ms (${samples} samples) while paging; ${Math.round(before / 1e6)} MB before its first pass, then ${pages} of the first such pass`,
+    detail: `VmRSS of the server process sampled every 50 ms (${samples} samples) while paging; ${Math.round(before / 1e6)} MB before its first pass, then ${pages} of the first such pass; the most of each pass in order: ${runs.map((r) => Math.round(r.rss.max / 1e6)).join(' / ')} MB`,
     whyMissed: explain?.({ max, before, timeline: pages, atBoot, limit: RSS_LIMIT_MB }),
   };
 }

@@ -20,6 +20,15 @@ function timestamp(text: string): string {
 /** A JSON number as PostgreSQL prints int8 and numeric (not NaN or ±Infinity). */
 const NUMBER_TEXT = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
 
+/** What JSON must escape in a string: quotes, backslashes, controls, lone surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON: most need no escaping, and a test is cheaper than JSON.stringify. */
+function jsonString(value: unknown): string {
+  const text = String(value);
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 function writer(type: EdmType, ieee754: boolean): (value: unknown) => string {
   switch (type) {
     case 'Edm.Int64':
@@ -43,9 +52,10 @@ function writer(type: EdmType, ieee754: boolean): (value: unknown) => string {
     case 'Edm.Boolean':
       return (v) => (v ? 'true' : 'false');
     case 'Edm.DateTimeOffset':
-      return (v) => JSON.stringify(timestamp(String(v)));
+      // An ISO timestamp has nothing to escape.
+      return (v) => `"${timestamp(String(v))}"`;
     default:
-      return (v) => JSON.stringify(String(v));
+      return jsonString;
   }
 }
 
