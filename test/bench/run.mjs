@@ -296,7 +296,11 @@ async function main() {
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   await step(
-    `started the app (${Object.entries(imageEnv).map(([k, v]) => `${k}=${v} `).join('')}node ${[...nodeFlags, 'dist/apps/api/src/main.js'].join(' ')}, NODE_ENV=production)`,
+    `started the app (${Object.entries(imageEnv)
+      .map(([k, v]) => `${k}=${v} `)
+      .join(
+        '',
+      )}node ${[...nodeFlags, 'dist/apps/api/src/main.js'].join(' ')}, NODE_ENV=production)`,
     () => waitForHttp(`${baseUrl}/api/health`, app),
   );
   const rssAtBoot = rssOf(app.pid);

@@ -200,7 +200,7 @@ async function pagingFiguresOn(ctx, { getPage, pageThrough }) {
     baselineLabel: 'the uncompressed run',
     ratio: gzipBytes / bytes,
     target: { op: '<=', value: 0.15, text: '≤ 0.15' },
-    detail: `response bodies as received (compressed), ${pages} pages; the uncompressed run's bodies ${mb(bytes)} MB (${Math.round(bytes / rows)} bytes per row, ${((gzipBytes / rows)).toFixed(1)} compressed)`,
+    detail: `response bodies as received (compressed), ${pages} pages; the uncompressed run's bodies ${mb(bytes)} MB (${Math.round(bytes / rows)} bytes per row, ${(gzipBytes / rows).toFixed(1)} compressed)`,
     whyMissed: ctx.explain.pagingGzipBytes?.({ gzipBytes, bytes }),
   });
   ctx.record(
@@ -243,7 +243,9 @@ function rssFigure({ id, title, runs, before, timeline, explain, atBoot }) {
   const max = Math.max(...runs.map((r) => r.rss.max));
   const samples = runs.reduce((n, r) => n + r.rss.samples, 0);
   const limit = RSS_LIMIT_MB * 1e6;
-  const pages = timeline.length ? `${timeline.join(', ')} pages` : 'no reading after fewer than 50 pages';
+  const pages = timeline.length
+    ? `${timeline.join(', ')} pages`
+    : 'no reading after fewer than 50 pages';
   return {
     id,
     title,
