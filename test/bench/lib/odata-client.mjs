@@ -92,7 +92,8 @@ export function feedClient() {
 
   /**
    * Follows @odata.nextLink from `first` to the last page and checks that exactly
-   * `expectRows` rows came back. `onPage(pages)` runs after every page. CPU times (ms) of
+   * `expectRows` rows came back. `onPage(pages, page)` runs after every page (`page.ms`: its
+   * latency, from the request to its last byte). CPU times (ms) of
    * the app process, PostgreSQL (`db.cpu`) and this process are measured around it.
    */
   async function pageThrough(first, headers, { expectRows, maxPages, app, db, onPage }) {
@@ -112,7 +113,7 @@ export function feedClient() {
       decodedBytes += page.decodedBytes;
       encoding = page.encoding;
       lastUrl = url;
-      onPage?.(pages);
+      onPage?.(pages, page);
       if (!page.next && page.encoding === null) lastRows = JSON.parse(page.body()).value.length;
       url = page.next;
     }

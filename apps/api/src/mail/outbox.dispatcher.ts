@@ -5,14 +5,28 @@ import { Mailer } from './mailer.js';
 import { accountEmail, accountLink } from './account-email.js';
 import { isWarning } from './notice-kinds.js';
 import { noticeEmail, type NoticeLine, type Recipient } from './notice-email.js';
-import { OutboxRepository, type ClaimedRow } from './outbox.repository.js';
+import {
+  OutboxRepository,
+  type ClaimedRow,
+  type NoticeRow,
+  type Outcome,
+} from './outbox.repository.js';
 import type { MailMessage } from './mailer.js';
 
 export const MAX_ATTEMPTS = 15;
 const BASE_BACKOFF_MS = 30_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
-/** Parallel senders; each claims its own row, so they never send the same message. */
-const WORKERS = 4;
+/**
+ * Emails claimed, sent and settled per transaction. It bounds what a crash can resend: the
+ * emails of a batch that the SMTP server took before the process died, and before the
+ * batch's commit (see {@link OutboxDispatcher}).
+ */
+export const BATCH_SIZE = 20;
+/**
+ * Batches in flight at once; each claims its own rows. Two keep the SMTP pool fed while
+ * the other settles and claims the next batch.
+ */
+export const WORKERS = 2;
 
 /** 30 s, 1 min, 2 min … capped at 1 h: fifteen attempts span about ten hours. */
 export function backoff(attempts: number): number {
@@ -26,11 +40,50 @@ export interface DispatchResult {
   cancelled: number;
 }
 
+const UNUSED_BEFORE = 'unused-before:';
+
 /**
- * Sends the mail outbox. Each message is claimed in its own transaction with
- * `FOR UPDATE SKIP LOCKED`, sent, and marked sent — with one `token.expiry_notice_sent`
- * event per token — before the commit, so instances never send a message twice, and an
- * SMTP failure leaves it queued for a retry with exponential backoff.
+ * The lines of a notice email still worth sending. A warning about a token revoked since
+ * leaves nothing to warn about, nor does an unused-token warning (`unused-before:<days>:<last
+ * use ISO>`) about a token used since: its last use is no longer the one the warning
+ * counted from. A notice that says it was revoked (or refused) is still worth sending.
+ */
+export function noticeLines(notices: NoticeRow[]): NoticeLine[] {
+  return notices
+    .filter((n) => !n.revoked_at || !isWarning(n.kind))
+    .filter((n) => !isStaleUnusedWarning(n.kind, n.last_use))
+    .map((n) => ({
+      tokenId: n.token_id,
+      label: n.label,
+      kind: n.kind,
+      expiresAt: n.expires_at ? new Date(n.expires_at) : null,
+      details: n.details,
+    }));
+}
+
+/** An `unused-before:<days>:<ISO>` kind counted from another last use than `lastUse` (ISO). */
+export function isStaleUnusedWarning(kind: string, lastUse: string | null): boolean {
+  if (!kind.startsWith(UNUSED_BEFORE)) return false;
+  const counted = kind.slice(kind.indexOf(':', UNUSED_BEFORE.length) + 1);
+  return counted !== lastUse;
+}
+
+/**
+ * Sends the mail outbox in batches. Each worker claims up to {@link BATCH_SIZE} due emails
+ * in one statement (`FOR UPDATE SKIP LOCKED`, so instances and workers never claim the same
+ * one), reads all their notices in one more, renders them, hands them to the pooled SMTP
+ * transport at once, and settles the batch in one statement before the commit: the emails
+ * the server accepted are marked sent (with their `token.expiry_notice_sent` events), each
+ * refused one is queued again with its own backoff (or parked as failed), and nothing is
+ * marked sent before its send succeeded.
+ *
+ * Exactly once: an email is sent only by the transaction that holds its row lock, and its
+ * row says sent when that transaction commits, so no other worker or instance can claim it
+ * again. A crash (or a lost database connection) after the SMTP server accepted some emails
+ * of a batch and before the batch's commit rolls the whole batch back: those accepted
+ * emails, at most {@link BATCH_SIZE} per worker in flight, go out again at the next run.
+ * Emails of committed batches, and those of the crashed batch not yet accepted, are never
+ * sent twice.
  */
 @Injectable()
 export class OutboxDispatcher {
@@ -49,11 +102,15 @@ export class OutboxDispatcher {
   async dispatch(now: Date): Promise<DispatchResult> {
     const result: DispatchResult = { sent: 0, retried: 0, failed: 0, cancelled: 0 };
     if (!this.mailer.configured) return result;
-    await Promise.all(
+    // Every worker ends (its batch settled or rolled back) before the dispatch does, even
+    // when another one failed.
+    const workers = await Promise.allSettled(
       Array.from({ length: WORKERS }, async () => {
-        while (await this.sendOne(now, result));
+        while (await this.sendBatch(now, result));
       }),
     );
+    const failure = workers.find((w) => w.status === 'rejected');
+    if (failure) throw failure.reason;
     if (result.sent + result.retried + result.failed)
       this.logger.log(`Outbox: ${JSON.stringify(result)}`);
     return result;
@@ -84,41 +141,72 @@ export class OutboxDispatcher {
     while (this.running) await this.running;
   }
 
-  /** Claims and handles one due message; false when none is left. */
-  private async sendOne(now: Date, result: DispatchResult): Promise<boolean> {
+  /**
+   * Claims, sends and settles one batch in one transaction; false when this worker should
+   * stop: nothing more was due, or no email of the batch got through (the server is
+   * probably down: the next run tries again).
+   */
+  private async sendBatch(now: Date, result: DispatchResult): Promise<boolean> {
     return this.em.fork().transactional(async (em) => {
-      const row = await this.outbox.claimNext(em, now);
-      if (!row) return false;
-      const message = await this.render(em, row, now);
-      if (!message) {
-        await this.outbox.cancel(em, row.id);
-        result.cancelled++;
-        return true;
-      }
-      try {
-        await this.mailer.send(message);
-      } catch (error) {
+      const rows = await this.outbox.claimBatch(em, now, BATCH_SIZE);
+      if (!rows.length) return false;
+      const noticeIds = rows.filter((r) => r.kind === 'notice' && r.user_status === 'active');
+      const notices = groupBy(
+        await this.outbox.notices(
+          em,
+          noticeIds.map((r) => r.id),
+        ),
+      );
+      const outcomes: Outcome[] = [];
+      const retry = (row: ClaimedRow, error: unknown) => {
         const attempts = row.attempts + 1;
         const failed = attempts >= MAX_ATTEMPTS;
-        await this.outbox.recordFailure(em, row.id, {
+        outcomes.push({
+          id: row.id,
+          status: failed ? 'failed' : 'queued',
           attempts,
           retryAt: new Date(now.getTime() + backoff(attempts)),
-          error: String((error as Error).message ?? error).slice(0, 500),
-          failed,
+          error: String((error as Error)?.message ?? error).slice(0, 500),
         });
         if (failed) result.failed++;
         else result.retried++;
-        // One failure usually means the server is down: stop this worker until the next run.
-        return false;
+      };
+      // Every message is rendered before the first one is sent: a message that cannot be
+      // rendered counts as a failed attempt of its own and never aborts a batch mid-send.
+      const messages: [ClaimedRow, MailMessage][] = [];
+      for (const row of rows) {
+        let message: MailMessage | null;
+        try {
+          message = this.render(row, notices.get(row.id) ?? [], now);
+        } catch (error) {
+          retry(row, error);
+          continue;
+        }
+        if (message) messages.push([row, message]);
+        else {
+          outcomes.push({ id: row.id, status: 'cancelled', attempts: row.attempts });
+          result.cancelled++;
+        }
       }
-      await this.outbox.markSent(em, row.id, row.attempts + 1, now);
-      result.sent++;
-      return true;
+      let delivered = 0;
+      const sends = messages.map(([row, message]) =>
+        this.mailer.send(message).then(
+          () => {
+            outcomes.push({ id: row.id, status: 'sent', attempts: row.attempts + 1 });
+            result.sent++;
+            delivered++;
+          },
+          (error: unknown) => retry(row, error),
+        ),
+      );
+      await Promise.all(sends);
+      await this.outbox.settle(em, outcomes, now);
+      return rows.length === BATCH_SIZE && (delivered > 0 || sends.length === 0);
     });
   }
 
   /** The email a claimed row stands for, or null when there is nothing left to say. */
-  private async render(em: EntityManager, row: ClaimedRow, now: Date): Promise<MailMessage | null> {
+  private render(row: ClaimedRow, notices: NoticeRow[], now: Date): MailMessage | null {
     const recipient: Recipient = {
       email: row.email,
       displayName: row.display_name,
@@ -133,19 +221,19 @@ export class OutboxDispatcher {
       const link = accountLink(this.config.publicUrl, row.kind, row.link_secret);
       return accountEmail(row.kind, recipient, link, expiresAt);
     }
-    const notices = await this.outbox.notices(em, row.id);
-    // A warning about a token revoked since leaves nothing to warn about; a notice that
-    // says it was revoked (or refused) is still worth sending.
-    const lines: NoticeLine[] = notices
-      .filter((n) => !n.revoked_at || !isWarning(n.kind))
-      .map((n) => ({
-        tokenId: n.token_id,
-        label: n.label,
-        kind: n.kind,
-        expiresAt: n.expires_at ? new Date(n.expires_at) : null,
-        details: n.details,
-      }));
+    const lines = noticeLines(notices);
     if (!lines.length) return null;
     return noticeEmail(recipient, lines, this.config.publicUrl, now);
   }
+}
+
+/** Notice rows by the email that carries them, in the order read. */
+function groupBy(notices: NoticeRow[]): Map<string, NoticeRow[]> {
+  const byOutbox = new Map<string, NoticeRow[]>();
+  for (const notice of notices) {
+    const list = byOutbox.get(notice.outbox_id);
+    if (list) list.push(notice);
+    else byOutbox.set(notice.outbox_id, [notice]);
+  }
+  return byOutbox;
 }

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { isoTimeSql, unusedSql } from '@feedpass/domain';
 import { execute } from '../database/sql.js';
 import { insertHistorySql } from '../history/history.repository.js';
 
@@ -21,17 +22,40 @@ export interface ClaimedRow {
   link_expires_at: Date | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Ids as a PostgreSQL array literal, for `= any(?::uuid[])`: unlike a list unpacked from
+ * JSON, PostgreSQL knows its length when it plans, so a batch's statements look its rows up
+ * by index instead of scanning the whole outbox (which keeps every email ever sent).
+ */
+function uuidArray(ids: string[]): string {
+  for (const id of ids) if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
+  return `{${ids.join(',')}}`;
+}
+
 /** Outbox SQL that erases a row's copy of its one-time link as the row settles. */
 const ERASE_LINK = 'link_secret = null';
+/** The same for a settled batch (`x.status`): the copy stays only while the row is queued. */
+const ERASE_LINK_UNLESS_QUEUED =
+  "link_secret = case when x.status = 'queued' then o.link_secret end";
 
 export interface NoticeRow {
+  outbox_id: string;
   token_id: string;
   label: string;
   kind: string;
   details: Record<string, unknown> | null;
   expires_at: Date | null;
   revoked_at: Date | null;
+  /** The token's coalesce(last_used_at, created_at) as an ISO time (`isoTimeSql`). */
+  last_use: string;
 }
+
+/** How a claimed email settled; `attempts` counts this attempt (a cancel leaves it as it was). */
+export type Outcome =
+  | { id: string; status: 'sent' | 'cancelled'; attempts: number }
+  | { id: string; status: 'queued' | 'failed'; attempts: number; retryAt: Date; error: string };
 
 export interface FailedRow {
   id: string;
@@ -49,9 +73,13 @@ export interface FailedRow {
 export class OutboxRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** The next due email, locked; others skip it, so instances never claim the same one. */
-  async claimNext(em: EntityManager, now: Date): Promise<ClaimedRow | undefined> {
-    const [row] = await execute<ClaimedRow>(
+  /**
+   * Up to `limit` due emails, oldest due first, each locked `FOR UPDATE SKIP LOCKED` until
+   * the caller's transaction ends: other instances (and this one's other workers) skip
+   * them, so two never claim the same email.
+   */
+  claimBatch(em: EntityManager, now: Date, limit: number): Promise<ClaimedRow[]> {
+    return execute<ClaimedRow>(
       em,
       `select o.id, o.tenant_id, o.user_id, o.attempts, u.email, u.display_name, u.username,
               u.time_zone, u.status as user_status, o.kind, o.link_secret,
@@ -60,72 +88,74 @@ export class OutboxRepository {
          left join account_link l on l.id = o.link_id
         where o.status = 'queued' and o.next_attempt_at <= ?
         order by o.next_attempt_at
-        limit 1
+        limit ?
         for update of o skip locked`,
-      [now],
-    );
-    return row;
-  }
-
-  /** The notices an email carries, soonest expiry first. */
-  notices(em: EntityManager, outboxId: string): Promise<NoticeRow[]> {
-    return execute<NoticeRow>(
-      em,
-      `select n.token_id, t.label, n.kind, n.details, t.expires_at, t.revoked_at
-         from token_notice n join access_token t on t.id = n.token_id
-        where n.outbox_id = ?
-        order by t.expires_at nulls last, t.label`,
-      [outboxId],
-    );
-  }
-
-  async cancel(em: EntityManager, id: string): Promise<void> {
-    await execute(em, `update mail_outbox set status = 'cancelled', ${ERASE_LINK} where id = ?`, [
-      id,
-    ]);
-  }
-
-  /** A failed attempt: queued again at `retryAt`, or parked as failed. */
-  async recordFailure(
-    em: EntityManager,
-    id: string,
-    attempt: { attempts: number; retryAt: Date; error: string; failed: boolean },
-  ): Promise<void> {
-    await execute(
-      em,
-      `update mail_outbox set attempts = ?, next_attempt_at = ?, last_error = ?, status = ?,
-              link_secret = case when ? then null else link_secret end
-        where id = ?`,
-      [
-        attempt.attempts,
-        attempt.retryAt,
-        attempt.error,
-        attempt.failed ? 'failed' : 'queued',
-        attempt.failed,
-        id,
-      ],
+      [now, limit],
     );
   }
 
   /**
-   * Sent: marked so, with one `token.expiry_notice_sent` event per expiry notice (before,
-   * expired, shortened) of a token still unrevoked.
+   * The notices of these emails in one statement, each email's soonest expiry first, with
+   * the token's current last use (`last_use`, as `unused-before:` kinds spell it).
    */
-  async markSent(em: EntityManager, id: string, attempts: number, now: Date): Promise<void> {
-    await execute(
+  notices(em: EntityManager, outboxIds: string[]): Promise<NoticeRow[]> {
+    if (!outboxIds.length) return Promise.resolve([]);
+    return execute<NoticeRow>(
       em,
-      `update mail_outbox set status = 'sent', sent_at = ?, attempts = ?, ${ERASE_LINK} where id = ?`,
-      [now, attempts, id],
+      `select n.outbox_id, n.token_id, t.label, n.kind, n.details, t.expires_at, t.revoked_at,
+              ${isoTimeSql(unusedSql.lastUse('t'))} as last_use
+         from token_notice n join access_token t on t.id = n.token_id
+        where n.outbox_id = any(?::uuid[])
+        order by n.outbox_id, t.expires_at nulls last, t.label`,
+      [uuidArray(outboxIds)],
     );
+  }
+
+  /**
+   * Settles a claimed batch in one statement: each email sent (with one
+   * `token.expiry_notice_sent` event per expiry notice — before, expired, shortened — of a
+   * token still unrevoked), queued again for a retry, parked as failed, or cancelled. Every
+   * outcome but a retry erases the row's copy of its one-time link.
+   */
+  async settle(em: EntityManager, outcomes: Outcome[], now: Date): Promise<void> {
+    if (!outcomes.length) return;
     await execute(
       em,
-      insertHistorySql(`select n.tenant_id, ?::timestamptz as occurred_at, 'token.expiry_notice_sent'::text as type,
+      `with outcome as (
+         select * from jsonb_to_recordset(?::jsonb)
+           as x(id uuid, status text, attempts int, next_attempt_at timestamptz, last_error text)),
+       settled as (
+         update mail_outbox o
+            set status = x.status, attempts = x.attempts,
+                sent_at = case when x.status = 'sent' then ?::timestamptz else o.sent_at end,
+                next_attempt_at = coalesce(x.next_attempt_at, o.next_attempt_at),
+                last_error = coalesce(x.last_error, o.last_error),
+                ${ERASE_LINK_UNLESS_QUEUED}
+           from outcome x
+          where o.id = any(?::uuid[]) and o.id = x.id
+         returning o.id, o.status)
+       ${insertHistorySql(`select n.tenant_id, ?::timestamptz as occurred_at, 'token.expiry_notice_sent'::text as type,
               null::uuid as actor_id, n.owner_id as subject_user_id, n.token_id, t.label as token_label,
               jsonb_build_object('kind', n.kind, 'expiresAt', t.expires_at) as details
          from token_notice n join access_token t on t.id = n.token_id
-        where n.outbox_id = ? and t.revoked_at is null
-          and (n.kind like 'before:%' or n.kind = 'expired' or n.kind like 'shortened:%')`),
-      [now, id],
+        where n.outbox_id = any(?::uuid[]) and n.outbox_id in (select id from settled where status = 'sent')
+          and t.revoked_at is null
+          and (n.kind like 'before:%' or n.kind = 'expired' or n.kind like 'shortened:%')`)}`,
+      [
+        JSON.stringify(
+          outcomes.map((o) => ({
+            id: o.id,
+            status: o.status,
+            attempts: o.attempts,
+            next_attempt_at: o.status === 'queued' || o.status === 'failed' ? o.retryAt : null,
+            last_error: o.status === 'queued' || o.status === 'failed' ? o.error : null,
+          })),
+        ),
+        now,
+        uuidArray(outcomes.map((o) => o.id)),
+        now,
+        uuidArray(outcomes.filter((o) => o.status === 'sent').map((o) => o.id)),
+      ],
     );
   }
 
