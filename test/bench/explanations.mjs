@@ -7,38 +7,42 @@ const n0 = (x) => Math.round(x).toLocaleString('en-US');
 
 export function explain() {
   return {
-    odataVsLiveness: ({ odata, health, q, cpu }) =>
+    odataVsLiveness: ({ odata, health, floor, q, cpu }) =>
       `The service document costs the app ${n0(cpu('odata'))} µs of CPU per request against ${n0(cpu('health'))} µs for ` +
-      `/api/health, and ${q('odata').toFixed(1)} database round trips against ${q('health').toFixed(1)}; the app process is ` +
-      `the bottleneck (one core), so requests per second follow its CPU per request (${n0(odata.rps)} vs ${n0(health.rps)} req/s). ` +
-      `What the service document does beyond liveness: passport's Basic strategy and the guard, the token lookup ` +
-      `(one raw statement), \`FeedService.open\` — a MikroORM \`em.findOne(DataSource, { key })\` that builds and hydrates an ` +
-      `entity (plus \`em.count(DataSourceShare)\` when the reader is not the owner) — and the cached catalog.\n\n` +
-      `The ORM lookup is the largest single part: in an A/B run against a copy of the build whose \`FeedService.open\` ` +
-      `reads the data source with one raw statement (owner or share checked in the same statement), that copy used about ` +
-      `40 % less CPU per service-document request (≈ 500 µs instead of ≈ 800 µs in that run) and served about 40 % more ` +
-      `requests per second. That is the cheap fix (apps/api/src/odata/feed.service.ts). It does not reach 0.8: for that ` +
-      `the service document could cost at most 1.25× the CPU of /api/health (≈ ${n0(cpu('health') * 1.25)} µs here), and ` +
-      `after the fix it would still cost about twice that — the rest is spread over passport's Basic strategy behind ` +
-      `@nestjs/passport's AuthGuard, the token statement and its row mapping, the OData controller, filter and response, ` +
-      `with no single hotspot left. (The second database round trip itself is not the problem: /api/health's \`select 1\` ` +
-      `costs the app only ≈ ${n0(Math.max(0, cpu('health') - cpu('floor')))} µs over its cheapest no-database answer.)`,
+      `/api/health (${n0(odata.rps)} vs ${n0(health.rps)} req/s), and ${q('odata').toFixed(1)} database statements per ` +
+      `request against ${q('health').toFixed(1)}. The two no longer do comparable work: /api/health is answered in front of ` +
+      `Express from the process's shared database probe (no statement per request, no router: ` +
+      `apps/api/src/health/liveness-lane.ts), while the service document goes through Express and Nest's router, ` +
+      `passport's Basic strategy behind @nestjs/passport's AuthGuard, one prepared statement that reads the token and ` +
+      `the data source together, the OData service and its response. The app's cheapest answer through Express and Nest ` +
+      `(GET /api/auth/me without a session: a 401, no database) already costs ${n0(cpu('floor'))} µs (${n0(floor.rps)} req/s), ` +
+      `more than the ≈ ${n0(cpu('health') * 1.25)} µs the service document could cost for 0.8; and a feed request must ` +
+      `read its token from PostgreSQL every time, since revocation bites on the very next request on every instance ` +
+      `(SPEC 2), so token validity is never cached. 0.8 of this liveness is out of reach for any feed request that ` +
+      `goes through the framework.\n\n` +
+      `What was taken off the service document (A/B runs of patched builds while this was written, CPU per request): ` +
+      `the token and its data source in one prepared statement on the pg pool (database/prepared.ts) instead of two ` +
+      `statements through MikroORM's query formatting, which inlines the parameters so PostgreSQL parses and plans ` +
+      `every call — the prepared statement alone took ≈ 40 % off; no MikroORM request context (an EntityManager fork per ` +
+      `request) under /odata, ≈ 7 %; no cookie parser, XSRF check, JSON body parser or helmet document headers under ` +
+      `/odata, and the feed model cached per catalog and table list. What is left is spread thin: Express's router ` +
+      `testing ~25 layers per /odata request (Swagger UI's eight routes and two static handlers, nestjs-pino's ` +
+      `middleware mounted once per route prefix), Nest's guard and handler ` +
+      `plumbing, passport (passport-http still calls the deprecated \`new Buffer()\`, whose check costs ≈ 2 µs per call ` +
+      `from node_modules), pg's parsing of a 21-column result, and the socket writes, which cost most when the app is ` +
+      `the bottleneck.`,
 
-    livenessVsBare: ({ health, bare, floor, q, cpu }) =>
+    livenessVsBare: ({ bare, floor, q, cpu }) =>
       `A bare node:http server spends ${n0(cpu('bare'))} µs of CPU per request; the app spends ${n0(cpu('health'))} µs on ` +
-      `/api/health, and already ${n0(cpu('floor'))} µs on its cheapest answer of all (a 401 from GET /api/auth/me without a ` +
-      `session: no database, ${n0(floor.rps)} req/s, ${(floor.rps / bare.rps).toFixed(2)} of the bare server). So ` +
-      `${Math.round((100 * (cpu('floor') - cpu('bare'))) / Math.max(1, cpu('health') - cpu('bare')))} % of the gap is the HTTP stack every request goes through, not the \`select 1\` (${q('health').toFixed(1)} statement ` +
-      `per request): Express and Nest's router, pino-http (a request id per request, echoed as ` +
-      `X-Request-Id, even with LOG_REQUESTS=false), the prom-client request histogram, helmet's dozen header middlewares, cookie-parser, the XSRF ` +
-      `middleware (which mints a random XSRF cookie for every client that has none — every autocannon request), the JSON ` +
-      `body guard, MikroORM's per-request context, and express.static: the portal middleware is mounted before the routes ` +
-      `and \`stat\`s a file under dist/portal/browser for every /api and /odata request.\n\n` +
-      `That last one is the cheap fix: a copy of the build whose portal middleware skips /api, /odata and /metrics before ` +
-      `express.static used about 20 % less CPU per /api/health request (≈ 225 µs instead of ≈ 275 µs) with correspondingly ` +
-      `more requests per second (apps/api/src/common/portal-static.ts). The rest is the price of the framework and of the ` +
-      `security and observability middleware the app chose; ${(health.rps / bare.rps).toFixed(2)} → 0.5 is not reachable ` +
-      `while the app's cheapest answer already costs ${Math.round(cpu('floor') / Math.max(1, cpu('bare')))}× the bare server's.`,
+      `/api/health (${q('health').toFixed(2)} statements per request). GET /api/health is answered by the liveness lane in ` +
+      `front of Express (apps/api/src/health/liveness-lane.ts) while the shared database probe knows the database is ` +
+      `up: the request id, the security headers and Cache-Control: no-store of every /api answer, an XSRF cookie for a ` +
+      `client without one (every autocannon request; its 256 bits come from the CSPRNG in batches), the request counted ` +
+      `in the metrics, all headers in one writeHead. Through Express and Nest instead, the app's cheapest answer ` +
+      `(GET /api/auth/me without a session) costs ${n0(cpu('floor'))} µs (${(floor.rps / bare.rps).toFixed(2)} of the bare ` +
+      `server). If the lane misses, check that the probe still answers (health/database-probe.ts) and that nothing ` +
+      `was added to the lane; the rest is the kernel: a socket write costs more when the writer is the bottleneck and ` +
+      `the reader waits (a bare server that spins 20 µs per request measured ≈ 55 µs of CPU per request, not ≈ 38).`,
 
     pagingRss: ({ max, before, timeline, atBoot, limit }) =>
       `The server peaked at ${n0(max / 1e6)} MB while paging (${n0(before / 1e6)} MB before; ${timeline}). ` +
@@ -169,7 +173,7 @@ export function notes({ workarounds = [], appRssAfterLoad, failedSignIns } = {})
         `RSS was ${Math.round(appRssAfterLoad / 1e6)} MB. The live heap stays near 100 MB (seen with --trace-gc while ` +
         'writing the benchmark): V8 lets the old generation grow under sustained allocation and keeps freed pages, and ' +
         'the failure throttles hold up to 100,000 keys each (three maps). Not a leak, but worth a container memory limit ' +
-        'with headroom, or `--max-semi-space-size=32` (see the RSS figure).',
+        'with headroom (see the RSS figure).',
     );
   }
   parts.push(
@@ -178,4 +182,78 @@ export function notes({ workarounds = [], appRssAfterLoad, failedSignIns } = {})
       '"at the target", not as a pass or a fail.',
   );
   return parts.join('\n');
+}
+
+/**
+ * This round's changes against the previous report (run of 2026-11-25T…; figures as that
+ * report printed them), for its "Before and after" table.
+ */
+export function changes() {
+  return [
+    {
+      id: 'paging',
+      title: 'Rows/s paging 1,000,000 rows via nextLink',
+      before: '0.46',
+      change:
+        'rows streamed as PostgreSQL sends them (pg `rowMode: array`, written by position, no page of objects or page-sized string); strings and timestamps written without JSON.stringify where nothing needs escaping; the data source and token scope in one statement',
+    },
+    {
+      id: 'paging-rss',
+      title: 'Server RSS while paging',
+      before: '311 MB',
+      change:
+        '`MALLOC_TRIM_THRESHOLD_` in the image (argon2 arenas kept ≈ 15 MB per sign-in), streamed pages, 16 MB semi-spaces instead of 32',
+    },
+    {
+      id: 'paging-gzip',
+      title: 'The same with gzip',
+      before: '0.42',
+      change: 'gzip level 2 (was 4) with the streaming above',
+    },
+    {
+      id: 'paging-gzip-bytes',
+      title: 'Bytes on the wire with gzip',
+      before: '0.12',
+      change: 'level 2 sends a little more than level 4, still under the limit',
+    },
+    {
+      id: 'paging-gzip-rss',
+      title: 'Server RSS while paging with gzip',
+      before: '305 MB',
+      change: 'as for the uncompressed RSS',
+    },
+    {
+      id: 'notices',
+      title: '10,000 notices vs nodemailer',
+      before: '2.25×',
+      change:
+        'the outbox claims 20 emails per statement (SKIP LOCKED), reads their notices in one statement, sends them concurrently through the pool and settles them in one statement (0.3 statements per email instead of 6)',
+    },
+    {
+      id: 'liveness-vs-bare',
+      title: 'GET /api/health vs bare node:http',
+      before: '0.09',
+      change:
+        'one shared database probe (at most one ping a second, a dropped connection noticed at once) and a lane in front of Express for GET /api/health with the same headers, request id, log line, XSRF cookie and metrics (test/e2e/liveness-lane.e2e-spec.ts compares it with the routed answer); helmet only on HTML, fixed security headers on JSON; batched XSRF token bytes; cached metric label children',
+    },
+    {
+      id: 'odata-vs-liveness',
+      title: 'Service document vs GET /api/health',
+      before: '0.14',
+      change:
+        'the token and the data source in one prepared statement (626 → ≈ 2,200 req/s, ≈ 1,340 → ≈ 450 µs of CPU per request), no ORM request context, cookies, XSRF or body parsing under /odata, the feed model cached; the ratio fell because its baseline became ≈ 10× cheaper',
+    },
+    {
+      id: 'concurrency',
+      title: '20 refreshes at once vs one alone',
+      before: 'not measured',
+      change: 'new figure (SPEC 14)',
+    },
+    {
+      id: 'unused',
+      title: 'Unused-token sweep, 1,000 due among 1,000,000',
+      before: 'not measured',
+      change: 'new figure (SPEC 12, 14): the revocation and its notices scan `access_token_unused_index`',
+    },
+  ];
 }

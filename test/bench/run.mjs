@@ -28,7 +28,7 @@ import { createTenant, createUsers } from './lib/fixtures.mjs';
 import { ApiSession } from './lib/http.mjs';
 import { cleanup, freePort, onCleanup, rssOf, startNode, waitForHttp } from './lib/processes.mjs';
 import { line, passes, writeReport } from './lib/report.mjs';
-import { explain, notes } from './explanations.mjs';
+import { changes, explain, notes } from './explanations.mjs';
 import { expireFigure, noticesFigure, startAppContext, sweepFigure } from './figures/expiry.mjs';
 import { pagingFigures } from './figures/feed.mjs';
 import { concurrencyFigure } from './figures/concurrency.mjs';
@@ -428,6 +428,7 @@ async function main() {
         "The expiry job figures run the built app's own ExpirySweep and OutboxDispatcher in a Nest application context (`NestFactory.createApplicationContext(AppModule.forRoot(config, { clock }))`) with the clock fixed; the SMTP sink is smtp-server in its own process.",
         'Server memory is VmRSS from /proc/<pid>/status, sampled every 50 ms.',
       ],
+      changes: changes(),
       notes: notes({
         workarounds,
         appRssAfterLoad: ctx.appRssAfterLoad,

@@ -1,18 +1,22 @@
+import { RequestContext } from '@mikro-orm/core';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
-import type { RequestHandler } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { pinoHttp } from 'pino-http';
-import { pinoHttpOptions } from './logging/logging.module.js';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { requestLogging } from './logging/logging.module.js';
 import { AppModule, type AppOverrides } from './app.module.js';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { portalStatic } from './common/portal-static.js';
-import { securityHeaders } from './common/security-headers.js';
+import { apiSecurityHeaders, securityHeaders } from './common/security-headers.js';
 import { jsonBody, rawBody } from './common/json-body.js';
 import { apiValidationPipe } from './common/validation.js';
+import { DatabaseProbe } from './health/database-probe.js';
+import { livenessLane } from './health/liveness-lane.js';
 import { httpMetrics } from './metrics/http-metrics.middleware.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { xsrfMiddleware } from './common/xsrf.middleware.js';
@@ -23,14 +27,36 @@ const MAX_HEADER_BYTES = 64 * 1024;
 const FEED_PATH = /^\/odata(\/|\?|$)/i;
 const API_PATH = '/api';
 
+const NO_STORE = ['Cache-Control', 'no-store'] as const;
+
 const noStore: RequestHandler = (_req, res, next) => {
-  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader(...NO_STORE);
   next();
 };
 
 /** Runs a middleware everywhere but under `/odata`. */
 function exceptFeed(middleware: RequestHandler): RequestHandler {
   return (req, res, next) => (FEED_PATH.test(req.url) ? next() : middleware(req, res, next));
+}
+
+/**
+ * Puts `lane` in front of Express on the HTTP server Nest made: a request the lane answers
+ * never reaches Express; every other request goes on to Express as before.
+ */
+function inFront(
+  server: Server,
+  lane: (req: IncomingMessage, res: ServerResponse) => boolean,
+): void {
+  const handlers = server.listeners('request') as ((
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => void)[];
+  if (handlers.length !== 1) throw new Error('Expected Express as the one request handler');
+  const [express] = handlers;
+  server.removeListener('request', express);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!lane(req, res)) express(req, res);
+  });
 }
 
 export interface CreateAppOptions extends AppOverrides {
@@ -55,22 +81,32 @@ export async function createApp(
   (app.getHttpServer() as { maxHeaderSize?: number }).maxHeaderSize = MAX_HEADER_BYTES;
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
-  app.use(pinoHttp(pinoHttpOptions(config)));
-  app.use(httpMetrics(app.get(MetricsService)));
-  app.use(securityHeaders(config.publicUrl.startsWith('https:')));
+  // Every API answer is no-store, so an ETag (a hash of each body) would never be used.
+  app.set('etag', false);
+  const hsts = config.publicUrl.startsWith('https:');
+  const logRequest = requestLogging(config);
+  const metrics = app.get(MetricsService);
+  // The request id (and the request line, with LOG_REQUESTS), first, for every request.
+  app.use(logRequest);
+  app.use(httpMetrics(metrics));
+  // Helmet with the portal's CSP on documents; the data answers' own short list elsewhere.
+  app.use(securityHeaders(hsts));
   // Nothing the API answers may be kept by a browser or proxy cache (ASVS 8.2.1): a token
   // value lives only in its create/rotate response.
   app.use(API_PATH, noStore);
-  // The feed is read-only and signs in with Basic on every request: no cookies and no XSRF
-  // token there, so a POST meets the feed's own 405.
-  app.use(exceptFeed(cookieParser()));
+  // The feed is read-only and signs in with Basic on every request: no cookies, no XSRF
+  // token and no body there, so a POST meets the feed's own 405. Everything else (the API,
+  // the portal, /metrics) runs these, in this order.
+  const browserSide = Router();
+  browserSide.use(cookieParser());
   // These refuse with next(ApiException): Express skips to the error handler Nest adds at
   // init, which hands the error to the one global filter below, as a route's would be.
   // GitHub's secret scanning alerts carry no cookie: their signature authenticates them, over
   // the exact bytes sent, so their body is read raw (and jsonBody leaves it alone).
-  app.use(exceptFeed(xsrfMiddleware(config.cookieSecure, [GITHUB_ALERTS_ROUTE])));
-  app.use(rawBody(GITHUB_ALERTS_ROUTE, ALERT_BODY_LIMIT));
-  app.use(jsonBody());
+  browserSide.use(xsrfMiddleware(config.cookieSecure, [GITHUB_ALERTS_ROUTE]));
+  browserSide.use(rawBody(GITHUB_ALERTS_ROUTE, ALERT_BODY_LIMIT));
+  browserSide.use(jsonBody());
+  app.use(exceptFeed(browserSide));
   // The OData feed lives at /odata, beside the portal API under /api.
   app.setGlobalPrefix('api', { exclude: ['odata', 'odata/{*path}', 'metrics'] });
   // Renders every failure: the portal's JSON, or the OData error under /odata.
@@ -89,6 +125,25 @@ export async function createApp(
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
 
   if (config.portalDir) app.use(portalStatic(config.portalDir));
+  // MikroORM's request context (an EntityManager fork per request) for the routes, as its
+  // Nest module would install it, but as one middleware rather than one per route prefix, and
+  // not for the feed: its hot path is prepared statements on the pool and conditional
+  // updates, and its one transaction (a rejected token's) forks its own EntityManager. An
+  // entity method on the global EntityManager there fails loudly (allowGlobalContext: false).
+  const orm = app.get(MikroORM);
+  app.use(exceptFeed((_req, _res, next) => RequestContext.create(orm.em, next)));
   await app.init();
+  // GET /api/health, while the database is known to be up, is answered before Express
+  // (health/liveness-lane.ts) with the headers the middlewares above give every /api answer.
+  inFront(
+    app.getHttpServer() as Server,
+    livenessLane({
+      probe: app.get(DatabaseProbe),
+      metrics,
+      requestLogging: logRequest,
+      apiHeaders: [...apiSecurityHeaders(hsts), NO_STORE],
+      secureCookies: config.cookieSecure,
+    }),
+  );
   return app;
 }

@@ -43,7 +43,9 @@ export class AppModule {
         MikroOrmModule.forRoot({
           ...ormConfig({ clientUrl: config.databaseUrl }),
           driver: PostgreSqlDriver,
-          registerRequestContext: true,
+          // One request context per request, as the one middleware app.factory.ts installs
+          // (Nest's consumer would mount it once per route prefix).
+          registerRequestContext: false,
         }),
         AuthModule,
         HistoryModule,

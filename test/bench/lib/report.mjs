@@ -32,7 +32,7 @@ export function line(figure) {
 
 export function writeReport(
   path,
-  { machine, figures, setup, started, finished, reproduce, notes },
+  { machine, figures, setup, started, finished, reproduce, notes, changes = [] },
 ) {
   const minutes = ((finished - started) / 60_000).toFixed(1);
   const missed = figures.filter((f) => !f.target.none && !passes(f));
@@ -46,6 +46,14 @@ export function writeReport(
             .replace(/\)$/, '');
     return `| ${f.title} | ${fmt(f.value)} ${f.unit} | ${base} | ${f.ratioText ?? fmt(f.ratio)} | ${f.target.text} | ${verdict} |`;
   });
+  const now = (id) => {
+    const f = figures.find((x) => x.id === id);
+    if (!f) return 'not run';
+    return `${f.ratioText ?? fmt(f.ratio)}${f.target.none ? '' : passes(f) ? ' (pass)' : ' (**miss**)'}`;
+  };
+  const changeRows = changes.map(
+    (c) => `| ${c.title} | ${c.before} | ${now(c.id)} | ${c.change} |`,
+  );
   const text = `# Performance
 
 Written by \`npm run bench\` (test/bench/run.mjs) from the run of ${new Date(started).toISOString()}; do not
@@ -81,7 +89,20 @@ Details:
 
 ${figures.map((f) => `- **${f.title}**: ${f.detail}`).join('\n')}
 
-## How it was measured
+${
+  changeRows.length
+    ? `## Before and after this round of changes
+
+"Before" is the previous report's run; "now" is this run. Each change was also measured on its own
+in A/B runs while it was made (the notes under each figure and in the code say how).
+
+| figure | before | now | what changed |
+| --- | --- | --- | --- |
+${changeRows.join('\n')}
+
+`
+    : ''
+}## How it was measured
 
 ${setup.map((s) => `- ${s}`).join('\n')}
 

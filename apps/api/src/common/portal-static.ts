@@ -21,15 +21,14 @@ export function portalStatic(dir: string) {
     },
   });
   const notPortal = /^\/(api|odata|metrics)(\/|$)/i;
-  return [
-    // API and feed requests never look for a file on disk.
-    (req: Request, res: Response, next: NextFunction) =>
-      notPortal.test(req.path) ? next() : assets(req, res, next),
-    (req: Request, res: Response, next: NextFunction) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-      if (notPortal.test(req.path)) return next();
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
-    },
-  ];
+  const sendIndex = (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  };
+  // One middleware: API and feed requests pass with one test and never look for a file.
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (notPortal.test(req.path)) return next();
+    assets(req, res, (error?: unknown) => (error ? next(error) : sendIndex(req, res, next)));
+  };
 }

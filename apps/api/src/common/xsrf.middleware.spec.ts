@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ApiException } from './api-exception';
 import { toApiError } from './api-exception.filter';
-import { newXsrfToken, xsrfMiddleware } from './xsrf.middleware';
+import { newXsrfToken, xsrfCookieLine, xsrfMiddleware } from './xsrf.middleware';
 
 const TOKEN = 'k1XqZ3n0m8s7P2dW4yT6uV9aB5cE0fG1hJ2kL3mN4oQ';
 
@@ -150,10 +150,15 @@ describe('xsrfMiddleware', () => {
     expect(call('/api/tokens').error).toBeInstanceOf(ApiException);
   });
 
-  it('issues unguessable tokens', () => {
-    const tokens = new Set(Array.from({ length: 100 }, newXsrfToken));
+  it('issues unguessable tokens, never the same one twice (across refills of its random pool)', () => {
+    const tokens = new Set(Array.from({ length: 1000 }, newXsrfToken));
 
-    expect(tokens.size).toBe(100);
+    expect(tokens.size).toBe(1000);
     for (const token of tokens) expect(Buffer.from(token, 'base64url')).toHaveLength(32);
+  });
+
+  it('writes the Set-Cookie line of an answer written without Express as res.cookie does', () => {
+    expect(xsrfCookieLine(TOKEN, false)).toBe(`XSRF-TOKEN=${TOKEN}; Path=/; SameSite=Lax`);
+    expect(xsrfCookieLine(TOKEN, true)).toBe(`XSRF-TOKEN=${TOKEN}; Path=/; Secure; SameSite=Lax`);
   });
 });

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { LockMode } from '@mikro-orm/core';
 import type { DataSourceScope } from '@feedpass/contracts';
 import { DataSource, DataSourceShare } from '@feedpass/domain';
+import { runPrepared, type PreparedStatement } from '../database/prepared.js';
 import { execute } from '../database/sql.js';
 
 /** A data source as the feed reads it (raw: no entity on the hot path). */
@@ -32,6 +33,37 @@ function nameContains(q: string | undefined) {
   const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
   return { name: { $ilike: `%${escaped}%` } };
 }
+
+/**
+ * SQL: the columns of a {@link FeedSourceRow} for the data source `d`, as the user
+ * `readerSql` reads it with the token `tokenSql` (SQL expressions: parameters or columns),
+ * each named `${prefix}${column}`. The one wording of what the feed checks: shared with the
+ * reader, and in the token's scope (always, for an unscoped token or none). Used by
+ * `findForFeed` and, in the same round trip as the token, by `AccessTokenRepository.findForBasic`.
+ */
+export function feedSourceColumnsSql(
+  d: string,
+  readerSql: string,
+  tokenSql: string,
+  prefix = '',
+): string {
+  const columns = ['id', 'key', 'tenant_id', 'owner_id', 'tables', 'row_filters', 'last_read_at'];
+  return [
+    ...columns.map((c) => `${d}.${c} as ${prefix}${c}`),
+    `exists (select 1 from data_source_share s
+              where s.data_source_id = ${d}.id and s.user_id = ${readerSql}) as ${prefix}shared`,
+    `not exists (select 1 from access_token st
+                  where st.id = ${tokenSql} and st.scoped
+                    and not exists (select 1 from access_token_scope ts
+                                     where ts.token_id = st.id and ts.data_source_id = ${d}.id)) as ${prefix}in_scope`,
+  ].join(',\n       ');
+}
+
+/** `findForFeed`'s statement, prepared once per pooled connection (`database/prepared.ts`). */
+const SOURCE_FOR_FEED: PreparedStatement = {
+  name: 'feedpass_source_for_feed',
+  text: `select ${feedSourceColumnsSql('d', '$1', '$2')} from data_source d where d.key = $3`,
+};
 
 /** Data sources and their shares with users of the same tenant. */
 @Injectable()
@@ -198,25 +230,19 @@ export class DataSourceRepository {
   /**
    * What the feed needs of the data source at `key`, whether it is shared with the reader,
    * and whether the reading token's scope allows it (always, for an unscoped token), in one
-   * statement: this runs on every page Power BI asks for.
+   * prepared statement. A feed request signed in with a token already has this row from the
+   * sign-in's own statement (`AccessTokenRepository.findForBasic`); this is the other way.
    */
   async findForFeed(
     key: string,
     readerId: string,
     tokenId: string | null,
   ): Promise<FeedSourceRow | undefined> {
-    const [row] = await execute<FeedSourceRow>(
-      this.em,
-      `select d.id, d.key, d.tenant_id, d.owner_id, d.tables, d.row_filters, d.last_read_at,
-              exists (select 1 from data_source_share s
-                       where s.data_source_id = d.id and s.user_id = ?) as shared,
-              not exists (select 1 from access_token t
-                           where t.id = ? and t.scoped
-                             and not exists (select 1 from access_token_scope ts
-                                              where ts.token_id = t.id and ts.data_source_id = d.id)) as in_scope
-         from data_source d where d.key = ?`,
-      [readerId, tokenId, key],
-    );
+    const [row] = await runPrepared<FeedSourceRow>(this.em, SOURCE_FOR_FEED, [
+      readerId,
+      tokenId,
+      key,
+    ]);
     return row;
   }
 }

@@ -1,10 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM } from '@mikro-orm/postgresql';
 import type { Health, Readiness } from '@feedpass/contracts';
 import { ApiException } from '../common/api-exception.js';
-import { pendingMigrations, ping } from '../database/database.js';
+import { pendingMigrations } from '../database/database.js';
 import { VERSION } from '../version.js';
+import { DatabaseProbe } from './database-probe.js';
 
 const unavailable = (message: string, details: Record<string, unknown>) =>
   new ApiException(503, 'service_unavailable', message, {}, { ...details, version: VERSION });
@@ -13,29 +14,36 @@ const unavailable = (message: string, details: Record<string, unknown>) =>
 @Controller('health')
 export class HealthController {
   constructor(
-    private readonly em: EntityManager,
+    private readonly probe: DatabaseProbe,
     private readonly orm: MikroORM,
   ) {}
 
+  /**
+   * Liveness, from the process's shared database probe: at most one ping in flight and its
+   * result reused for a second (`DatabaseProbe`), so polling it costs the database nothing
+   * more. While the probe knows the database is up, the answer comes from the liveness lane
+   * in front of Express (`liveness-lane.ts`), with the same headers; this handler answers the
+   * rest (the ping that refreshes the probe, and every 503).
+   */
   @Get()
   @ApiOkResponse({ description: 'The API and its database are up' })
   @ApiServiceUnavailableResponse({ description: 'The database cannot be reached' })
   async check(): Promise<Health> {
-    if (!(await this.databaseUp())) {
+    if (!(await this.probe.up())) {
       throw unavailable('The database is unreachable', { database: 'down' });
     }
     return { status: 'ok', database: 'up', version: VERSION };
   }
 
   /**
-   * Readiness: the database answers and every migration this build knows is applied. A
-   * load balancer sends traffic only to instances that say so.
+   * Readiness: the database answers a fresh ping and every migration this build knows is
+   * applied. A load balancer sends traffic only to instances that say so.
    */
   @Get('ready')
   @ApiOkResponse({ description: 'Ready to serve' })
   @ApiServiceUnavailableResponse({ description: 'Database down or migrations pending' })
   async ready(): Promise<Readiness> {
-    if (!(await this.databaseUp())) {
+    if (!(await this.probe.ping())) {
       throw unavailable('The database is unreachable', { database: 'down', pendingMigrations: [] });
     }
     const pending = await pendingMigrations(this.orm).catch(() => ['unknown']);
@@ -46,17 +54,5 @@ export class HealthController {
       });
     }
     return { status: 'ok', database: 'up', version: VERSION, pendingMigrations: [] };
-  }
-
-  private async databaseUp(): Promise<boolean> {
-    try {
-      await Promise.race([
-        ping(this.em),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
-      ]);
-      return true;
-    } catch {
-      return false;
-    }
   }
 }

@@ -1,14 +1,25 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { MetricsService } from './metrics.service.js';
 
-/** Counts every request by its route pattern (never the raw path: ids would explode labels). */
+/** Requests that matched no route: `/api` and `/odata` ones are `unmatched`, the rest `static`. */
+const DATA_PATH = /^\/(?:api|odata)(?:[/?#]|$)/;
+
+/**
+ * The route label of a finished request: its route pattern, never the raw path (ids would
+ * explode the label set). Express sets `req.route` on the request a route handled.
+ */
+function routeOf(req: Request): string {
+  const pattern = (req.route as { path?: string } | undefined)?.path;
+  if (pattern) return req.baseUrl ? `${req.baseUrl}${pattern}` : pattern;
+  return DATA_PATH.test(req.originalUrl) ? 'unmatched' : 'static';
+}
+
+/** Counts every request by its route pattern and status, and times it. */
 export function httpMetrics(metrics: MetricsService) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const stop = metrics.httpDuration.startTimer();
-    res.on('finish', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path.startsWith('/api') || req.path.startsWith('/odata') ? 'unmatched' : 'static';
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      stop({ method: req.method, route });
+    const started = performance.now();
+    res.once('finish', () => {
+      metrics.observeRequest(req.method, routeOf(req), res.statusCode, performance.now() - started);
     });
     next();
   };

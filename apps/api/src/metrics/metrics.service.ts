@@ -42,6 +42,16 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /**
+   * The counter and histogram children of each (method, route, status) seen: prom-client
+   * resolves label objects on every call, so each combination is resolved once. Routes are
+   * patterns, never raw paths, so the map stays as small as the route table.
+   */
+  private readonly children = new Map<
+    string,
+    { count: { inc(): void }; duration: { observe(seconds: number): void } }
+  >();
+
   constructor(outboxRows: OutboxRepository) {
     collectDefaultMetrics({ register: this.registry });
     const outbox = (status: 'queued' | 'failed') =>
@@ -60,6 +70,21 @@ export class MetricsService {
       registers: [this.registry],
       collect: outbox('failed'),
     });
+  }
+
+  /** One finished HTTP request: counted by route pattern and status, and timed. */
+  observeRequest(method: string, route: string, status: number, ms: number): void {
+    const key = `${method} ${status} ${route}`;
+    let child = this.children.get(key);
+    if (!child) {
+      child = {
+        count: this.httpRequests.labels(method, route, String(status)),
+        duration: this.httpDuration.labels(method, route),
+      };
+      this.children.set(key, child);
+    }
+    child.count.inc();
+    child.duration.observe(ms / 1000);
   }
 
   /** A counter of one label on this app's registry. */

@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { BasicStrategy } from 'passport-http';
 import type { Caller } from '../auth/caller.js';
+import { feedKeyOf } from '../odata/feed.service.js';
 import { requestOrigin } from './request-origin.js';
 import { TokenAuthenticator } from './token-authenticator.js';
 
@@ -16,9 +17,12 @@ export class TokenBasicStrategy extends PassportStrategy(BasicStrategy, 'basic')
   /**
    * Returning false makes passport fail the request (401). The address is `req.ip`: behind
    * a proxy, Express reads it from `X-Forwarded-For` as far as `TRUST_PROXY` trusts hops.
+   * The feed's data source key (`/odata/{key}/…`) goes along, so the token and the data
+   * source are read in one statement.
    */
   async validate(req: Request, username: string, token: string): Promise<Caller | false> {
     const origin = requestOrigin(req.ip, req.get('user-agent'));
-    return (await this.authenticator.authenticate(username, token, origin)) ?? false;
+    const key = feedKeyOf((req.params as Record<string, string | undefined>).key);
+    return (await this.authenticator.authenticate(username, token, origin, key)) ?? false;
   }
 }

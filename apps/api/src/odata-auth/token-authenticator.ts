@@ -11,6 +11,7 @@ import { HistoryRecorder } from '../history/history.recorder.js';
 import { HistoryRepository } from '../history/history.repository.js';
 import { noticeKind, type RejectedDetails } from '../mail/notice-kinds.js';
 import { NoticeRepository } from '../mail/notice.repository.js';
+import { rememberSignInRead } from '../odata/feed.service.js';
 import { ODataException } from '../odata/odata-error.js';
 import { AccessTokenRepository, type TokenForBasicRow } from '../tokens/access-token.repository.js';
 import { BASIC_THROTTLE } from './basic-throttle.js';
@@ -44,11 +45,15 @@ export class TokenAuthenticator {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** The caller, or null for wrong credentials. Throws 429 when throttled. */
+  /**
+   * The caller, or null for wrong credentials. Throws 429 when throttled. `feedKey` is the
+   * data source the request names: read in the same statement as the token, for the feed.
+   */
   async authenticate(
     username: string,
     token: string,
     origin: RequestOrigin,
+    feedKey: string | null = null,
   ): Promise<Caller | null> {
     const now = this.clock.now();
     const ip = origin.ip ?? 'unknown';
@@ -63,7 +68,9 @@ export class TokenAuthenticator {
         },
       );
     }
-    const caller = isWellFormedToken(token) ? await this.check(username, token, origin, now) : null;
+    const caller = isWellFormedToken(token)
+      ? await this.check(username, token, origin, now, feedKey)
+      : null;
     if (!caller) {
       this.throttle.failed(username, ip, now.getTime());
       this.metrics.authFailures.inc({ kind: 'basic' });
@@ -76,8 +83,9 @@ export class TokenAuthenticator {
     token: string,
     origin: RequestOrigin,
     now: Date,
+    feedKey: string | null,
   ): Promise<Caller | null> {
-    const row = await this.tokens.findForBasic(tokenDigest(token));
+    const row = await this.tokens.findForBasic(tokenDigest(token), feedKey);
     if (!row || row.username.toLowerCase() !== username.toLowerCase()) return null;
     if (row.user_status !== 'active') return null;
     const times = { revokedAt: toDate(row.revoked_at), expiresAt: toDate(row.expires_at) };
@@ -100,13 +108,15 @@ export class TokenAuthenticator {
         new Date(now.getTime() - RECORD_EVERY_MS),
       );
     }
-    return {
+    const caller: Caller = {
       tenantId: row.tenant_id,
       userId: row.owner_id,
       username: row.username,
       role: row.role as Role,
       tokenId: row.id,
     };
+    if (feedKey) rememberSignInRead(caller, feedKey, row.source);
+    return caller;
   }
 
   /**

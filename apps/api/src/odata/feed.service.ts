@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { CatalogTable } from '@feedpass/contracts';
+import type { Catalog, CatalogTable } from '@feedpass/contracts';
 import type { DataSource } from '@feedpass/domain';
 import type { Caller } from '../auth/caller.js';
 import { Clock } from '../common/clock.js';
 import { CatalogService } from '../data-sources/catalog.service.js';
-import { DataSourceRepository } from '../data-sources/data-source.repository.js';
+import {
+  DataSourceRepository,
+  type FeedSourceRow,
+} from '../data-sources/data-source.repository.js';
 import { toDate } from '../database/sql.js';
 import { modelOf } from './model.js';
 import { ODataException } from './odata-error.js';
@@ -27,16 +30,43 @@ export interface Feed {
 /** "Last read" is written at most this often per data source. */
 const READ_MARK_MS = 60_000;
 
+/** A data source key as the feed's addresses carry it; anything else is a 404 without a query. */
+const FEED_KEY = /^[0-9A-Za-z]{1,32}$/;
+
+/** The key of a feed address, or null when it cannot name a data source. */
+export function feedKeyOf(key: string | undefined): string | null {
+  return key !== undefined && FEED_KEY.test(key) ? key : null;
+}
+
+/**
+ * The data source a feed request's sign-in already read (`AccessTokenRepository.findForBasic`
+ * reads it in the same statement as the token), by the caller that sign-in made: one
+ * request's caller object, so the row lives as long as that request and is never shared.
+ */
+const signInReads = new WeakMap<Caller, { key: string; source: FeedSourceRow | null }>();
+
+/** Keeps the data source row the sign-in of `caller`'s request read for `key`. */
+export function rememberSignInRead(caller: Caller, key: string, source: FeedSourceRow | null) {
+  signInReads.set(caller, { key, source });
+}
+
 /**
  * Opens the data source behind `/odata/{key}/` for a caller. An unknown key — or one
  * of another tenant, whose existence is not leaked — is `404`; a data source of the same
  * tenant that the token's owner neither owns nor was shared is `403`; one the owner can read
  * but a scoped token does not list is `403 out_of_scope`. The data source (and the token's
  * scope) is read on every request, so an edit (tables, row filters) applies to the very next
- * one, on every instance.
+ * one, on every instance. A feed request signed in with a token has it from the sign-in's
+ * statement (`rememberSignInRead`): one round trip per request for both.
  */
 @Injectable()
 export class FeedService {
+  /** Models per catalog object (see `modelOf`). */
+  private readonly models = new WeakMap<
+    Catalog,
+    { byTable: Map<string, CatalogTable>; byTables: Map<string, FeedModel> }
+  >();
+
   constructor(
     private readonly sources: DataSourceRepository,
     private readonly catalog: CatalogService,
@@ -44,9 +74,7 @@ export class FeedService {
   ) {}
 
   async open(key: string, caller: Caller): Promise<Feed> {
-    const source = /^[0-9A-Za-z]{1,32}$/.test(key)
-      ? await this.sources.findForFeed(key, caller.userId, caller.tokenId ?? null)
-      : undefined;
+    const source = await this.source(key, caller);
     if (!source || source.tenant_id !== caller.tenantId) {
       throw new ODataException(404, 'not_found', 'No data source at this address');
     }
@@ -77,6 +105,14 @@ export class FeedService {
     return feed;
   }
 
+  /** The data source at `key` for the caller: the sign-in's read of it, else its own query. */
+  private async source(key: string, caller: Caller): Promise<FeedSourceRow | undefined> {
+    if (!feedKeyOf(key)) return undefined;
+    const read = signInReads.get(caller);
+    if (read?.key === key) return read.source ?? undefined;
+    return this.sources.findForFeed(key, caller.userId, caller.tokenId ?? null);
+  }
+
   /** The refusal of a scoped token's request for another data source, naming its scope. */
   private async outOfScope(tokenId: string): Promise<Error> {
     const names = (await this.sources.inScopeOf(tokenId)).map((s) => s.name);
@@ -89,9 +125,7 @@ export class FeedService {
 
   /** The feed model of a data source, with its row filters (for the feed and the preview). */
   async feedOf(source: Pick<DataSource, 'key' | 'tables' | 'rowFilters'>): Promise<Feed> {
-    const byTable = new Map((await this.catalog.catalog()).tables.map((t) => [t.table, t]));
-    const tables = source.tables.map((t) => byTable.get(t)).filter((t): t is CatalogTable => !!t);
-    const sets = modelOf(tables);
+    const { tables, sets, sourceOf } = this.modelOf(await this.catalog.catalog(), source.tables);
     const rowFilters = new Map<string, FilterNode>();
     for (const table of tables) {
       const text = source.rowFilters?.[table.table];
@@ -104,15 +138,53 @@ export class FeedService {
           ),
         );
     }
-    return {
-      key: source.key,
-      sets,
-      source: new Map(
-        tables.map((t) => [t.entitySet, { table: t.table, uniqueKey: t.kind === 'table' }]),
-      ),
-      rowFilters,
-    };
+    return { key: source.key, sets, source: new Map(sourceOf), rowFilters };
   }
+
+  /**
+   * The entity sets of these tables in this catalog, made once per catalog and table list:
+   * the catalog object is replaced whenever it is read again (`CatalogService`), which drops
+   * its models with it, so an edit of the source schema shows as soon as the catalog does.
+   * The sets are shared by every request, so they are frozen: nothing may change them.
+   */
+  private modelOf(catalog: Catalog, names: string[]): FeedModel {
+    let models = this.models.get(catalog);
+    if (!models) {
+      models = { byTable: new Map(catalog.tables.map((t) => [t.table, t])), byTables: new Map() };
+      this.models.set(catalog, models);
+    }
+    const id = names.join('\n');
+    let model = models.byTables.get(id);
+    if (!model) {
+      const byTable = models.byTable;
+      const tables = names.map((t) => byTable.get(t)).filter((t): t is CatalogTable => !!t);
+      model = {
+        tables,
+        sets: deepFreeze(modelOf(tables)),
+        sourceOf: tables.map((t) => [
+          t.entitySet,
+          { table: t.table, uniqueKey: t.kind === 'table' },
+        ]),
+      };
+      models.byTables.set(id, model);
+    }
+    return model;
+  }
+}
+
+/** The model of one table list in one catalog. */
+interface FeedModel {
+  tables: CatalogTable[];
+  sets: EntitySetModel[];
+  sourceOf: [string, { table: string; uniqueKey: boolean }][];
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
 }
 
 /**

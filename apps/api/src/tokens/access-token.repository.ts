@@ -10,6 +10,11 @@ import {
   nextNoticeAtSql,
   revokedTokenWhere,
 } from '@feedpass/domain';
+import {
+  feedSourceColumnsSql,
+  type FeedSourceRow,
+} from '../data-sources/data-source.repository.js';
+import { runPrepared, type PreparedStatement } from '../database/prepared.js';
 import { execute, executeNamed } from '../database/sql.js';
 
 /** Where a feed request came from: its client address and User-Agent. */
@@ -32,6 +37,8 @@ export interface TokenForBasicRow {
   username: string;
   role: string;
   user_status: string;
+  /** The data source the feed request names, as the token's owner reads it; null if none. */
+  source: FeedSourceRow | null;
 }
 
 export interface InventoryFilter {
@@ -49,6 +56,26 @@ export interface ShortenedRow {
   owner_id: string;
   old_expires_at: Date | null;
 }
+
+/**
+ * The token by its digest with its owner, and the data source the request names (if any) as
+ * that owner reads it with that token: the feed's sign-in and its data source in one round
+ * trip. The data source columns are prefixed `source_` (and null when no key matched).
+ */
+const TOKEN_FOR_BASIC: PreparedStatement = {
+  name: 'feedpass_token_for_basic',
+  text: `select t.id, t.label, t.tenant_id, t.owner_id, t.expires_at, t.revoked_at,
+                t.last_used_at, t.last_used_ip, t.last_used_client,
+                u.username, u.role, u.status as user_status,
+                ${feedSourceColumnsSql('d', 't.owner_id', 't.id', 'source_')}
+           from access_token t join app_user u on u.id = t.owner_id
+           left join data_source d on d.key = $2
+          where t.digest = $1`,
+};
+
+type TokenForBasicResult = Omit<TokenForBasicRow, 'source'> & {
+  [K in keyof FeedSourceRow as `source_${K}`]: FeedSourceRow[K] | null;
+};
 
 const STATUS_WHERE: Record<TokenStatus, (now: Date) => FilterQuery<AccessToken>> = {
   active: activeTokenWhere,
@@ -173,19 +200,49 @@ export class AccessTokenRepository {
   }
 
   /**
-   * The OData hot path: one statement, no entity loading. The token by the digest of its
-   * value, with what is needed to check its owner.
+   * The OData hot path: one prepared statement on the pg pool (`database/prepared.ts`), no
+   * entity loading. The token by the digest of its value, with what is needed to check its
+   * owner, and the data source at `feedKey` as the token's owner may read it (see
+   * `FeedSourceRow`), null when there is none. Read on every request, never cached:
+   * revocation bites on the very next one.
    */
-  async findForBasic(digest: string): Promise<TokenForBasicRow | undefined> {
-    const [row] = await this.em.getConnection().execute<TokenForBasicRow[]>(
-      `select t.id, t.label, t.tenant_id, t.owner_id, t.expires_at, t.revoked_at,
-              t.last_used_at, t.last_used_ip, t.last_used_client,
-              u.username, u.role, u.status as user_status
-         from access_token t join app_user u on u.id = t.owner_id
-        where t.digest = ?`,
-      [digest],
-    );
-    return row;
+  async findForBasic(
+    digest: string,
+    feedKey: string | null = null,
+  ): Promise<TokenForBasicRow | undefined> {
+    const [row] = await runPrepared<TokenForBasicResult>(this.em, TOKEN_FOR_BASIC, [
+      digest,
+      feedKey,
+    ]);
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      label: row.label,
+      tenant_id: row.tenant_id,
+      owner_id: row.owner_id,
+      expires_at: row.expires_at,
+      revoked_at: row.revoked_at,
+      last_used_at: row.last_used_at,
+      last_used_ip: row.last_used_ip,
+      last_used_client: row.last_used_client,
+      username: row.username,
+      role: row.role,
+      user_status: row.user_status,
+      source:
+        row.source_id === null
+          ? null
+          : {
+              id: row.source_id,
+              key: row.source_key!,
+              tenant_id: row.source_tenant_id!,
+              owner_id: row.source_owner_id!,
+              tables: row.source_tables!,
+              row_filters: row.source_row_filters!,
+              last_read_at: row.source_last_read_at,
+              shared: row.source_shared!,
+              in_scope: row.source_in_scope!,
+            },
+    };
   }
 
   /**
