@@ -99,21 +99,10 @@ export async function readCollection(
     prefix: settings.rowPrefix,
     suffix: expand,
   });
-  let head = '{';
-  if (settings.context !== null) head += `"@odata.context":${JSON.stringify(settings.context)},`;
-  if (count !== null) head += `"@odata.count":${settings.ieee754 ? JSON.stringify(count) : count},`;
-  await out.write(`${head}"value":[`);
+  await out.write(pageHead(settings, count));
   for (let i = 0; i < page.length; i++) await out.write((i ? ',' : '') + write(page[i]));
-  let tail = ']';
-  if (more && page.length) {
-    const last = page[page.length - 1];
-    const sent = plan.sent + page.length;
-    const next: SkipToken = plan.keyset
-      ? { k: plan.ordering.map((o) => last[o.property.column]), n: sent }
-      : { o: plan.offset + page.length, n: sent };
-    tail += `,"@odata.nextLink":${JSON.stringify(nextLink(settings, next))}`;
-  }
-  await out.write(`${tail}}`);
+  const last = more && page.length ? page[page.length - 1] : null;
+  await out.write(pageTail(plan, settings, page.length, last && ((o) => last[o.property.column])));
 }
 
 /**
@@ -135,9 +124,7 @@ async function streamPage(
     { ieee754: settings.ieee754, omitNulls: settings.omitNulls, prefix: settings.rowPrefix },
     positions,
   );
-  let head = '{';
-  if (settings.context !== null) head += `"@odata.context":${JSON.stringify(settings.context)},`;
-  out.push(`${head}"value":[`);
+  out.push(pageHead(settings, null));
   let written = 0;
   let last: unknown[] | null = null;
   let more = false;
@@ -150,17 +137,35 @@ async function streamPage(
     written++;
     last = row;
   });
-  let tail = ']';
-  if (more && last) {
-    const row: unknown[] = last;
-    const sent = plan.sent + written;
-    const next: SkipToken = plan.keyset
-      ? { k: plan.ordering.map((o) => row[positions.get(o.property)!]), n: sent }
-      : { o: plan.offset + written, n: sent };
-    tail += `,"@odata.nextLink":${JSON.stringify(nextLink(settings, next))}`;
-  }
-  out.push(`${tail}}`);
+  const row: unknown[] | null = more ? last : null;
+  out.push(pageTail(plan, settings, written, row && ((o) => row[positions.get(o.property)!])));
   await out.settle();
+}
+
+/** `{"@odata.context":…,"@odata.count":…,"value":[`: what a page starts with. */
+function pageHead(settings: WriteSettings, count: string | null): string {
+  let head = '{';
+  if (settings.context !== null) head += `"@odata.context":${JSON.stringify(settings.context)},`;
+  if (count !== null) head += `"@odata.count":${settings.ieee754 ? JSON.stringify(count) : count},`;
+  return `${head}"value":[`;
+}
+
+/**
+ * `]}`, with the next link when there is more: `lastKey` reads an ordering value of the last
+ * row written (null when the page is the last one).
+ */
+function pageTail(
+  plan: PagePlan,
+  settings: WriteSettings,
+  written: number,
+  lastKey: ((o: Ordering) => unknown) | null,
+): string {
+  if (!lastKey || !written) return ']}';
+  const sent = plan.sent + written;
+  const next: SkipToken = plan.keyset
+    ? { k: plan.ordering.map(lastKey), n: sent }
+    : { o: plan.offset + written, n: sent };
+  return `],"@odata.nextLink":${JSON.stringify(nextLink(settings, next))}}`;
 }
 
 /** The number of rows in scope that match `$filter`, for `…/$count`. */
