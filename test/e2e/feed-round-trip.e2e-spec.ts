@@ -84,7 +84,7 @@ describe('the feed: token and data source in one prepared statement', () => {
     for (const [name, run] of cases) {
       expect({ name, statements: await statementsOf(run) }).toEqual({
         name,
-        statements: ['feedpass_token_for_basic'],
+        statements: ['feedpass_tokens_for_basic'],
       });
     }
     // Only a refusal of scope looks up what the scope names.
@@ -92,7 +92,7 @@ describe('the feed: token and data source in one prepared statement', () => {
       const error = expectODataError(await feed(ds.shared, scoped), 403, 'out_of_scope');
       expect(error.message).toBe('This token may read only these data sources: Sales.');
     });
-    expect(outOfScope[0]).toBe('feedpass_token_for_basic');
+    expect(outOfScope[0]).toBe('feedpass_tokens_for_basic');
   });
 
   it('reads the token every time: a revoked token is refused on the very next request', async () => {

@@ -17,6 +17,9 @@ import { jsonBody, rawBody } from './common/json-body.js';
 import { apiValidationPipe } from './common/validation.js';
 import { DatabaseProbe } from './health/database-probe.js';
 import { livenessLane } from './health/liveness-lane.js';
+import { feedLane } from './odata/feed-lane.js';
+import { ODataService } from './odata/odata.service.js';
+import { ODataAuthGuard } from './odata-auth/odata-auth.guard.js';
 import { httpMetrics } from './metrics/http-metrics.middleware.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { xsrfMiddleware } from './common/xsrf.middleware.js';
@@ -40,12 +43,12 @@ function exceptFeed(middleware: RequestHandler): RequestHandler {
 }
 
 /**
- * Puts `lane` in front of Express on the HTTP server Nest made: a request the lane answers
+ * Puts `lanes` in front of Express on the HTTP server Nest made: a request a lane answers
  * never reaches Express; every other request goes on to Express as before.
  */
 function inFront(
   server: Server,
-  lane: (req: IncomingMessage, res: ServerResponse) => boolean,
+  lanes: Array<(req: IncomingMessage, res: ServerResponse) => boolean>,
 ): void {
   const handlers = server.listeners('request') as ((
     req: IncomingMessage,
@@ -55,7 +58,8 @@ function inFront(
   const [express] = handlers;
   server.removeListener('request', express);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (!lane(req, res)) express(req, res);
+    for (const lane of lanes) if (lane(req, res)) return;
+    express(req, res);
   });
 }
 
@@ -86,11 +90,11 @@ export async function createApp(
   const hsts = config.publicUrl.startsWith('https:');
   const logRequest = requestLogging(config);
   const metrics = app.get(MetricsService);
-  // The request id (and the request line, with LOG_REQUESTS), first, for every request.
-  app.use(logRequest);
-  app.use(httpMetrics(metrics));
-  // Helmet with the portal's CSP on documents; the data answers' own short list elsewhere.
-  app.use(securityHeaders(hsts));
+  // The request id (and the request line, with LOG_REQUESTS), first, for every request; then
+  // its metrics; then helmet with the portal's CSP on documents, the data answers' own short
+  // list elsewhere. The feed lane runs the same three.
+  const everyRequest = [logRequest, httpMetrics(metrics), securityHeaders(hsts)];
+  for (const middleware of everyRequest) app.use(middleware);
   // Nothing the API answers may be kept by a browser or proxy cache (ASVS 8.2.1): a token
   // value lives only in its create/rotate response.
   app.use(API_PATH, noStore);
@@ -133,10 +137,10 @@ export async function createApp(
   const orm = app.get(MikroORM);
   app.use(exceptFeed((_req, _res, next) => RequestContext.create(orm.em, next)));
   await app.init();
-  // GET /api/health, while the database is known to be up, is answered before Express
-  // (health/liveness-lane.ts) with the headers the middlewares above give every /api answer.
-  inFront(
-    app.getHttpServer() as Server,
+  // GET /api/health, while the database is known to be up, and the feed's reads are answered
+  // before Express's router (health/liveness-lane.ts, odata/feed-lane.ts), with the headers
+  // the middlewares above give every answer.
+  inFront(app.getHttpServer() as Server, [
     livenessLane({
       probe: app.get(DatabaseProbe),
       metrics,
@@ -144,6 +148,12 @@ export async function createApp(
       apiHeaders: [...apiSecurityHeaders(hsts), NO_STORE],
       secureCookies: config.cookieSecure,
     }),
-  );
+    feedLane({
+      express: app.getHttpAdapter().getInstance(),
+      middlewares: everyRequest,
+      guard: app.get(ODataAuthGuard),
+      odata: app.get(ODataService),
+    }),
+  ]);
   return app;
 }

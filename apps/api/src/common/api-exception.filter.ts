@@ -99,36 +99,66 @@ export function toODataError(error: unknown): {
 const ODATA_PATH = /^\/odata(\/|$|\?)/i;
 const ODATA_ERROR_TYPE = 'application/json;odata.metadata=minimal';
 
+const ERRORS = 'Errors';
+const errorsLogger = new Logger(ERRORS);
+
+/** Where a failure is logged: Nest's logger, or (the feed lane) the request's own pino logger. */
+export interface FailureLog {
+  error(message: string): void;
+  warn(message: string): void;
+}
+
+/**
+ * The request's pino logger (`req.log`, logging.module.ts) as the failure log, writing the line
+ * Nest's logger writes through nestjs-pino for a routed request: its context and the request.
+ */
+export function requestFailureLog(log: {
+  error(bindings: object, message: string): void;
+  warn(bindings: object, message: string): void;
+}): FailureLog {
+  return {
+    error: (message) => log.error({ context: ERRORS }, message),
+    warn: (message) => log.warn({ context: ERRORS }, message),
+  };
+}
+
+/** A 500 with its stack, a 503 with its cause; the other failures are the caller's. */
+function logFailure(status: number, error: unknown, log: FailureLog = errorsLogger): void {
+  if (status === 500) log.error(error instanceof Error ? error.stack! : String(error));
+  else if (status === 503) log.warn(`503: ${(error as Error).message}`);
+}
+
+/**
+ * A failure under `/odata`, answered as the feed answers it (`toODataError`): the filter's
+ * rendering, and the feed lane's (odata/feed-lane.ts), which meets its errors before Nest.
+ */
+export function renderODataError(error: unknown, res: Response, log?: FailureLog): void {
+  const { status, headers, body } = toODataError(error);
+  logFailure(status, error, log);
+  // Failing mid-body (rows already streamed): cut the connection, so the client sees a
+  // broken response instead of a truncated one that might parse.
+  if (res.headersSent) return void res.destroy();
+  // Written by hand: Express's json() and set() would add a charset to the media type.
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  res.status(status).set(headers);
+  res.setHeader('Content-Type', ODATA_ERROR_TYPE);
+  res.setHeader('Content-Length', bytes.length);
+  res.end(bytes);
+}
+
 /** The one exception filter: every failure, of a route or of a middleware, ends here. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(error: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
     if (ODATA_PATH.test(req.originalUrl ?? req.url)) {
-      const { status, headers, body } = toODataError(error);
-      this.log(status, error);
-      // Failing mid-body (rows already streamed): cut the connection, so the client sees a
-      // broken response instead of a truncated one that might parse.
-      if (res.headersSent) return void res.destroy();
-      // Written by hand: Express's json() and set() would add a charset to the media type.
-      const bytes = Buffer.from(JSON.stringify(body), 'utf8');
-      res.status(status).set(headers);
-      res.setHeader('Content-Type', ODATA_ERROR_TYPE);
-      res.setHeader('Content-Length', bytes.length);
-      res.end(bytes);
+      renderODataError(error, res);
     } else {
       const { body, headers } = toApiError(error);
-      this.log(body.statusCode, error);
+      logFailure(body.statusCode, error);
       if (res.headersSent) return void res.destroy();
       res.status(body.statusCode).set(headers).json(body);
     }
-  }
-
-  private log(status: number, error: unknown): void {
-    if (status === 500) this.logger.error(error instanceof Error ? error.stack : String(error));
-    else if (status === 503) this.logger.warn(`503: ${(error as Error).message}`);
   }
 }

@@ -18,16 +18,27 @@ export interface PreparedStatement {
   readonly text: string;
 }
 
-const pools = new WeakMap<object, Promise<Pool>>();
+/**
+ * The pool last handed out per connection. The key is MikroORM's `Connection`, which outlives
+ * its pool: `close()` ends the pool and drops its Kysely client, and the next `connect()` (or
+ * `reconnect()`, or a query made after a close) builds a new pool behind the same object. So
+ * an ended pool is never handed out: it is fetched again from the connection.
+ */
+const pools = new WeakMap<object, Pool>();
 
-/** The pg pool behind the EntityManager's connection (created once by MikroORM). */
-export function nativePool(em: EntityManager): Promise<Pool> {
+/** The pool behind the connection now, if the one last handed out is still open. */
+function livePool(em: EntityManager): Pool | undefined {
+  const pool = pools.get(em.getConnection());
+  return pool && !pool.ended ? pool : undefined;
+}
+
+/** The pg pool behind the EntityManager's connection now (created by MikroORM). */
+export async function nativePool(em: EntityManager): Promise<Pool> {
+  const live = livePool(em);
+  if (live) return live;
   const connection = em.getConnection();
-  let pool = pools.get(connection);
-  if (!pool) {
-    pool = connection.getNativeClient();
-    pools.set(connection, pool);
-  }
+  const pool = await connection.getNativeClient();
+  pools.set(connection, pool);
   return pool;
 }
 
@@ -40,7 +51,7 @@ export async function runPrepared<T>(
   if (em.getTransactionContext()) {
     throw new Error(`${statement.name} runs outside a transaction only`);
   }
-  const pool = await nativePool(em);
+  const pool = livePool(em) ?? (await nativePool(em));
   try {
     const result = await pool.query<T & object>({
       name: statement.name,

@@ -14,6 +14,7 @@ import {
   feedSourceColumnsSql,
   type FeedSourceRow,
 } from '../data-sources/data-source.repository.js';
+import { BatchedRead } from '../database/batched-read.js';
 import { runPrepared, type PreparedStatement } from '../database/prepared.js';
 import { execute, executeNamed } from '../database/sql.js';
 
@@ -58,22 +59,31 @@ export interface ShortenedRow {
 }
 
 /**
- * The token by its digest with its owner, and the data source the request names (if any) as
- * that owner reads it with that token: the feed's sign-in and its data source in one round
- * trip. The data source columns are prefixed `source_` (and null when no key matched).
+ * Tokens by their digests with their owners, and the data source each request names (if any)
+ * as that token's owner reads it with that token: the feed's sign-ins and their data sources,
+ * many requests in one round trip (`findForBasic`). `$1` and `$2` are parallel arrays of
+ * digests and feed keys; `i` says which pair a row answers. The data source columns are
+ * prefixed `source_` (and null when no key matched).
  */
-const TOKEN_FOR_BASIC: PreparedStatement = {
-  name: 'feedpass_token_for_basic',
-  text: `select t.id, t.label, t.tenant_id, t.owner_id, t.expires_at, t.revoked_at,
+const TOKENS_FOR_BASIC: PreparedStatement = {
+  name: 'feedpass_tokens_for_basic',
+  text: `select q.i::int as i, t.id, t.label, t.tenant_id, t.owner_id, t.expires_at, t.revoked_at,
                 t.last_used_at, t.last_used_ip, t.last_used_client,
                 u.username, u.role, u.status as user_status,
                 ${feedSourceColumnsSql('d', 't.owner_id', 't.id', 'source_')}
-           from access_token t join app_user u on u.id = t.owner_id
-           left join data_source d on d.key = $2
-          where t.digest = $1`,
+           from unnest($1::text[], $2::text[]) with ordinality as q(digest, feed_key, i)
+           join access_token t on t.digest = q.digest
+           join app_user u on u.id = t.owner_id
+           left join data_source d on d.key = q.feed_key`,
 };
 
-type TokenForBasicResult = Omit<TokenForBasicRow, 'source'> & {
+/** One feed sign-in's question: a token's digest and the data source key the request names. */
+interface BasicKey {
+  digest: string;
+  feedKey: string | null;
+}
+
+type TokenForBasicResult = Omit<TokenForBasicRow, 'source'> & { i: number } & {
   [K in keyof FeedSourceRow as `source_${K}`]: FeedSourceRow[K] | null;
 };
 
@@ -87,6 +97,12 @@ const STATUS_WHERE: Record<TokenStatus, (now: Date) => FilterQuery<AccessToken>>
 @Injectable()
 export class AccessTokenRepository {
   constructor(private readonly em: EntityManager) {}
+
+  /** Concurrent feed sign-ins, read together (`findForBasic`). */
+  private readonly basicReads = new BatchedRead<BasicKey, TokenForBasicRow>(
+    (keys) => this.findManyForBasic(keys),
+    { idOf: basicKeyId, maxInFlight: 2, maxBatch: 100 },
+  );
 
   listOwned(tenantId: string, ownerId: string): Promise<AccessToken[]> {
     return this.em.find(
@@ -200,49 +216,27 @@ export class AccessTokenRepository {
   }
 
   /**
-   * The OData hot path: one prepared statement on the pg pool (`database/prepared.ts`), no
-   * entity loading. The token by the digest of its value, with what is needed to check its
-   * owner, and the data source at `feedKey` as the token's owner may read it (see
+   * The OData hot path: the token by the digest of its value, with what is needed to check
+   * its owner, and the data source at `feedKey` as the token's owner may read it (see
    * `FeedSourceRow`), null when there is none. Read on every request, never cached:
-   * revocation bites on the very next one.
+   * revocation bites on the very next one. Concurrent sign-ins share a prepared statement
+   * on the pg pool (`database/batched-read.ts`, `database/prepared.ts`), and each is answered
+   * only by a statement sent after it asked.
    */
-  async findForBasic(
+  findForBasic(
     digest: string,
     feedKey: string | null = null,
   ): Promise<TokenForBasicRow | undefined> {
-    const [row] = await runPrepared<TokenForBasicResult>(this.em, TOKEN_FOR_BASIC, [
-      digest,
-      feedKey,
+    return this.basicReads.read({ digest, feedKey });
+  }
+
+  private async findManyForBasic(keys: BasicKey[]): Promise<Map<string, TokenForBasicRow>> {
+    const rows = await runPrepared<TokenForBasicResult>(this.em, TOKENS_FOR_BASIC, [
+      keys.map((k) => k.digest),
+      keys.map((k) => k.feedKey),
     ]);
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      label: row.label,
-      tenant_id: row.tenant_id,
-      owner_id: row.owner_id,
-      expires_at: row.expires_at,
-      revoked_at: row.revoked_at,
-      last_used_at: row.last_used_at,
-      last_used_ip: row.last_used_ip,
-      last_used_client: row.last_used_client,
-      username: row.username,
-      role: row.role,
-      user_status: row.user_status,
-      source:
-        row.source_id === null
-          ? null
-          : {
-              id: row.source_id,
-              key: row.source_key!,
-              tenant_id: row.source_tenant_id!,
-              owner_id: row.source_owner_id!,
-              tables: row.source_tables!,
-              row_filters: row.source_row_filters!,
-              last_read_at: row.source_last_read_at,
-              shared: row.source_shared!,
-              in_scope: row.source_in_scope!,
-            },
-    };
+    // A digest is unique, so each pair has at most one row; `i` counts from 1.
+    return new Map(rows.map((row) => [basicKeyId(keys[row.i - 1]!), basicRow(row)]));
   }
 
   /**
@@ -312,4 +306,37 @@ export class AccessTokenRepository {
       { thresholds: JSON.stringify(notifyDaysBefore), now, tenant: tenantId },
     );
   }
+}
+
+const basicKeyId = (key: BasicKey) => `${key.digest} ${key.feedKey ?? ''}`;
+
+function basicRow(row: TokenForBasicResult): TokenForBasicRow {
+  return {
+    id: row.id,
+    label: row.label,
+    tenant_id: row.tenant_id,
+    owner_id: row.owner_id,
+    expires_at: row.expires_at,
+    revoked_at: row.revoked_at,
+    last_used_at: row.last_used_at,
+    last_used_ip: row.last_used_ip,
+    last_used_client: row.last_used_client,
+    username: row.username,
+    role: row.role,
+    user_status: row.user_status,
+    source:
+      row.source_id === null
+        ? null
+        : {
+            id: row.source_id,
+            key: row.source_key!,
+            tenant_id: row.source_tenant_id!,
+            owner_id: row.source_owner_id!,
+            tables: row.source_tables!,
+            row_filters: row.source_row_filters!,
+            last_read_at: row.source_last_read_at,
+            shared: row.source_shared!,
+            in_scope: row.source_in_scope!,
+          },
+  };
 }
