@@ -32,7 +32,16 @@ export function line(figure) {
 
 export function writeReport(
   path,
-  { machine, figures, setup, started, finished, reproduce, notes, changes = [] },
+  {
+    machine,
+    figures,
+    setup,
+    started,
+    finished,
+    reproduce,
+    notes,
+    changes = { columns: [], rows: [] },
+  },
 ) {
   const minutes = ((finished - started) / 60_000).toFixed(1);
   const missed = figures.filter((f) => !f.target.none && !passes(f));
@@ -51,9 +60,11 @@ export function writeReport(
     if (!f) return 'not run';
     return `${f.ratioText ?? fmt(f.ratio)}${f.target.none ? '' : passes(f) ? ' (pass)' : ' (**miss**)'}`;
   };
-  const changeRows = changes.map(
-    (c) => `| ${c.title} | ${c.before} | ${now(c.id)} | ${c.change} |`,
+  const changeRows = changes.rows.map(
+    (c) => `| ${c.title} | ${c.values.join(' | ')} | ${now(c.id)} | ${c.change} |`,
   );
+  const changeHead = `| figure | ${changes.columns.join(' | ')} | now | what changed this round |`;
+  const changeRule = `| --- | ${changes.columns.map(() => '---').join(' | ')} | --- | --- |`;
   const text = `# Performance
 
 Written by \`npm run bench\` (test/bench/run.mjs) from the run of ${new Date(started).toISOString()}; do not
@@ -93,11 +104,12 @@ ${
   changeRows.length
     ? `## Before and after this round of changes
 
-"Before" is the previous report's run; "now" is this run. Each change was also measured on its own
-in A/B runs while it was made (the notes under each figure and in the code say how).
+The earlier columns are the figures as earlier reports printed them; "now" is this run. Each change
+was also measured on its own in A/B runs while it was made (the notes under each figure and in the
+code say how).
 
-| figure | before | now | what changed |
-| --- | --- | --- | --- |
+${changeHead}
+${changeRule}
 ${changeRows.join('\n')}
 
 `

@@ -57,6 +57,30 @@ interface Negotiated {
   requestUrl: string;
 }
 
+/**
+ * What a feed model's documents say, written once per model: the model (its frozen entity
+ * sets) is shared by every request of its data sources until the catalog changes
+ * (`FeedService.modelOf`), and Power Query asks for both documents on every refresh.
+ */
+const documents = new WeakMap<
+  readonly EntitySetModel[],
+  { serviceValue: string; metadata: string }
+>();
+
+function documentsOf(sets: readonly EntitySetModel[]) {
+  let written = documents.get(sets);
+  if (!written) {
+    written = {
+      serviceValue: JSON.stringify(
+        sets.map((s) => ({ name: s.name, kind: 'EntitySet', url: s.name })),
+      ),
+      metadata: csdl(sets as EntitySetModel[]),
+    };
+    documents.set(sets, written);
+  }
+  return written;
+}
+
 const JSON_TYPE = (format: ResponseFormat) =>
   `application/json;odata.metadata=${format.metadata};odata.streaming=true;IEEE754Compatible=${format.ieee754}`;
 
@@ -79,16 +103,17 @@ export class ODataService {
     const path = parseResourcePath(request.segments, feed.sets);
     if (path.kind === 'service') return this.serviceDocument(feed, request, res);
     if (path.kind === 'metadata')
-      return this.respond(res, request, 200, 'application/xml', csdl(feed.sets));
+      return this.respond(res, request, 200, 'application/xml', documentsOf(feed.sets).metadata);
     return this.resource(feed, path, request, res);
   }
 
   private async serviceDocument(feed: Feed, request: Negotiated, res: Response): Promise<void> {
-    const body: Record<string, unknown> = {};
-    if (request.format.metadata !== 'none')
-      body['@odata.context'] = `${serviceRoot(request)}$metadata`;
-    body.value = feed.sets.map((s) => ({ name: s.name, kind: 'EntitySet', url: s.name }));
-    await this.respond(res, request, 200, JSON_TYPE(request.format), JSON.stringify(body));
+    const value = documentsOf(feed.sets).serviceValue;
+    const body =
+      request.format.metadata === 'none'
+        ? `{"value":${value}}`
+        : `{"@odata.context":${JSON.stringify(`${serviceRoot(request)}$metadata`)},"value":${value}}`;
+    await this.respond(res, request, 200, JSON_TYPE(request.format), body);
   }
 
   private async resource(
