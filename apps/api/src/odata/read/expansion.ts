@@ -56,6 +56,11 @@ export async function loadExpansion(
   const local = navigation.pairs.map((p) => property(parentSet, p.local));
   const remote = navigation.pairs.map((p) => property(target, p.remote));
   const tupleOf = (row: Row, props: PropertyModel[]) => {
+    if (props.length === 1) {
+      // The usual foreign key, one column: read on every row of the page, so no arrays.
+      const value = row[props[0]!.column];
+      return value === null || value === undefined ? null : String(value);
+    }
     const values = props.map((p) => row[p.column]);
     return values.some((v) => v === null || v === undefined)
       ? null
@@ -98,10 +103,13 @@ export async function loadExpansion(
       `select ${select} from ${table} where ${conditions.join(' and ')}`,
       params,
     );
-    const byTuple = new Map(rows.map((r) => [tupleOf(r, remote)!, r]));
+    // Many parents share one related row (deals of one account): each is written once a page.
+    const written = new Map<string, string>();
+    for (const row of rows) written.set(tupleOf(row, remote)!, `,${name}:${write(row)}`);
+    const none = `,${name}:null`;
     return (parent) => {
-      const found = byTuple.get(tupleOf(parent, local) ?? '');
-      return `,${name}:${found ? write(found) : 'null'}`;
+      const tuple = tupleOf(parent, local);
+      return (tuple === null ? undefined : written.get(tuple)) ?? none;
     };
   }
 
