@@ -102,6 +102,33 @@ describe('the feed: token and data source in one prepared statement', () => {
     expectODataError(await feed(ds.sales, credentials), 401);
   });
 
+  it('reads sign-ins that arrive together in shared statements, each answered as alone', async () => {
+    const { id, credentials: revoked } = await mintCredentials(bob, 'bob', 'revoked, in a crowd');
+    expect((await bob.post(`/api/tokens/${id}/revoke`)).status).toBe(200);
+    const kinds: [string, () => Promise<number>, number][] = [
+      ['owned', async () => (await feed(ds.sales, creds)).status, 200],
+      ['shared', async () => (await feed(ds.shared, creds, 'Accounts')).status, 200],
+      ['not shared', async () => (await feed(ds.private, creds)).status, 403],
+      ['scoped, in scope', async () => (await feed(ds.sales, scoped)).status, 200],
+      ['scoped, out of scope', async () => (await feed(ds.shared, scoped)).status, 403],
+      ['revoked', async () => (await feed(ds.sales, revoked)).status, 401],
+      [
+        'unknown key',
+        async () => (await feedGet(test, '/odata/NoSuchKey0/', { credentials: creds })).status,
+        404,
+      ],
+    ];
+    const crowd = Array.from({ length: 5 }, () => kinds).flat();
+    let answers: [string, number][] = [];
+    const statements = await statementsOf(async () => {
+      answers = await Promise.all(crowd.map(async ([name, run]) => [name, await run()]));
+    });
+    expect(answers).toEqual(crowd.map(([name, , status]) => [name, status]));
+    const signIns = statements.filter((name) => name === 'feedpass_tokens_for_basic');
+    expect(signIns.length).toBeGreaterThan(0);
+    expect(signIns.length).toBeLessThan(crowd.length);
+  });
+
   it('opens a data source for a caller whose sign-in did not read it, with the same answer', async () => {
     const feeds = test.app.get(FeedService);
     const key = /\/odata\/([^/]+)\/$/.exec(ds.shared.odataUrl)![1];

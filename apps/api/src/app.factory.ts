@@ -18,6 +18,7 @@ import { apiValidationPipe } from './common/validation.js';
 import { DatabaseProbe } from './health/database-probe.js';
 import { livenessLane } from './health/liveness-lane.js';
 import { feedLane } from './odata/feed-lane.js';
+import { isFeedUrl } from './odata/feed-paths.js';
 import { ODataService } from './odata/odata.service.js';
 import { ODataAuthGuard } from './odata-auth/odata-auth.guard.js';
 import { httpMetrics } from './metrics/http-metrics.middleware.js';
@@ -27,7 +28,6 @@ import type { AppConfig } from './config/app-config.js';
 import { ALERT_BODY_LIMIT, GITHUB_ALERTS_ROUTE } from './secret-scanning/github-alerts.js';
 
 const MAX_HEADER_BYTES = 64 * 1024;
-const FEED_PATH = /^\/odata(\/|\?|$)/i;
 const API_PATH = '/api';
 
 const NO_STORE = ['Cache-Control', 'no-store'] as const;
@@ -39,7 +39,7 @@ const noStore: RequestHandler = (_req, res, next) => {
 
 /** Runs a middleware everywhere but under `/odata`. */
 function exceptFeed(middleware: RequestHandler): RequestHandler {
-  return (req, res, next) => (FEED_PATH.test(req.url) ? next() : middleware(req, res, next));
+  return (req, res, next) => (isFeedUrl(req.url) ? next() : middleware(req, res, next));
 }
 
 /**

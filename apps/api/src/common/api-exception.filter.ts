@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { ApiError, ErrorCode } from '@feedpass/contracts';
 import type { Request, Response } from 'express';
+import { isFeedUrl } from '../odata/feed-paths.js';
 import { unauthorized } from '../odata/odata-error.js';
 import { ODataQueryError } from '../odata/query/odata-query-error.js';
 import { ApiException } from './api-exception.js';
@@ -95,8 +96,6 @@ export function toODataError(error: unknown): {
   };
 }
 
-/** Routing ignores case, so `/ODATA/{key}/` reaches the feed and answers as the feed. */
-const ODATA_PATH = /^\/odata(\/|$|\?)/i;
 const ODATA_ERROR_TYPE = 'application/json;odata.metadata=minimal';
 
 const ERRORS = 'Errors';
@@ -152,7 +151,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<Request>();
     const res = host.switchToHttp().getResponse<Response>();
-    if (ODATA_PATH.test(req.originalUrl ?? req.url)) {
+    if (isFeedUrl(req.originalUrl ?? req.url)) {
       renderODataError(error, res);
     } else {
       const { body, headers } = toApiError(error);

@@ -146,16 +146,6 @@ export class DataSourceRepository {
     );
   }
 
-  /** The data sources a token's scope still lists, by name (the feed's refusal message). */
-  inScopeOf(tokenId: string): Promise<{ id: string; name: string }[]> {
-    return execute<{ id: string; name: string }>(
-      this.em,
-      `select d.id, d.name from access_token_scope ts join data_source d on d.id = ts.data_source_id
-        where ts.token_id = ? order by d.name, d.id`,
-      [tokenId],
-    );
-  }
-
   /** One of the tenant's data sources, locked for a change of owner. */
   findInTenantForUpdate(
     em: EntityManager,

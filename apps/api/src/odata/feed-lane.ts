@@ -3,6 +3,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import type { Express, Request, RequestHandler, Response } from 'express';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderODataError, requestFailureLog } from '../common/api-exception.filter.js';
+import { FEED_ROUTES } from './feed-paths.js';
 import type { ODataService } from './odata.service.js';
 
 /**
@@ -11,9 +12,9 @@ import type { ODataService } from './odata.service.js';
  */
 const FEED_READ = /^\/odata\/([0-9A-Za-z]+)(\/(?:[^/?][^?]*)?)?(?:\?|$)/i;
 
-/** The routes (ODataController's patterns) as Express labels them in the metrics. */
-const routeOf = (path: string | undefined) =>
-  !path || path === '/' ? { path: '/odata/:key' } : { path: '/odata/:key/*path' };
+/** The route Express would have matched (`FEED_ROUTES`), for the metrics' route label. */
+const [SERVICE_ROUTE, PATH_ROUTE] = FEED_ROUTES.map((route) => ({ path: `/odata/${route}` }));
+const routeOf = (path: string | undefined) => (!path || path === '/' ? SERVICE_ROUTE : PATH_ROUTE);
 
 export interface FeedLaneParts {
   /** Express, for its request and response prototypes (`req.ip`, `req.get`, `req.protocol`). */
@@ -49,9 +50,16 @@ export function feedLane(parts: FeedLaneParts) {
     req.params = { key: match[1]! };
     (req as { route?: unknown }).route = routeOf(match[2]);
     for (const middleware of middlewares) {
-      let called = false;
-      middleware(req, res, () => (called = true));
-      if (!called) throw new Error('A feed lane middleware must call next synchronously');
+      // The three the lane runs call next() at once; anything else is the error path.
+      let next: { error?: unknown } | undefined;
+      middleware(req, res, (error?: unknown) => (next = { error }));
+      const failure = next
+        ? next.error
+        : new Error('A middleware of the feed lane did not call next() at once');
+      if (failure) {
+        fail(failure, req, res);
+        return true;
+      }
     }
     void answer(req, res);
     return true;
@@ -62,9 +70,17 @@ export function feedLane(parts: FeedLaneParts) {
       await guard.canActivate(new ExecutionContextHost([req, res]));
       await odata.handle(req, res);
     } catch (error) {
-      // Nest's logger finds a routed request's logger through nestjs-pino's middleware, which
-      // the lane does not run: its failures are logged on the request's logger directly.
-      renderODataError(error, res, requestFailureLog(req.log));
+      fail(error, req, res);
     }
   }
+}
+
+/**
+ * A failure, answered as the feed answers every failure. Nest's logger finds a routed
+ * request's logger through nestjs-pino's middleware, which the lane does not run: the
+ * lane's failures are logged on the request's logger directly.
+ */
+function fail(error: unknown, req: Request, res: Response): void {
+  const log = req.log as Request['log'] | undefined; // unset if the logging middleware failed
+  renderODataError(error, res, log && requestFailureLog(log));
 }

@@ -9,6 +9,7 @@ import {
   type FeedSourceRow,
 } from '../data-sources/data-source.repository.js';
 import { toDate } from '../database/sql.js';
+import { AccessTokenRepository } from '../tokens/access-token.repository.js';
 import { modelOf } from './model.js';
 import { ODataException } from './odata-error.js';
 import type { EntitySetModel } from './query/edm.js';
@@ -69,6 +70,7 @@ export class FeedService {
 
   constructor(
     private readonly sources: DataSourceRepository,
+    private readonly tokens: AccessTokenRepository,
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
   ) {}
@@ -115,7 +117,8 @@ export class FeedService {
 
   /** The refusal of a scoped token's request for another data source, naming its scope. */
   private async outOfScope(tokenId: string): Promise<Error> {
-    const names = (await this.sources.inScopeOf(tokenId)).map((s) => s.name);
+    const listed = (await this.tokens.scopesOf([tokenId])).get(tokenId) ?? [];
+    const names = listed.map((s) => s.name);
     return new ODataException(
       403,
       'out_of_scope',

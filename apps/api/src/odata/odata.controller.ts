@@ -2,11 +2,12 @@ import { All, Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBasicAuth, ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ODataAuthGuard } from '../odata-auth/odata-auth.guard.js';
+import { FEED_ROUTES } from './feed-paths.js';
 import { ODataException } from './odata-error.js';
 import { ODataService } from './odata.service.js';
 
 /** Every address of a data source's feed: `/odata/{key}/…` (the service parses the rest). */
-const FEED_PATHS = [':key', ':key/*path'];
+const FEED_PATHS = [...FEED_ROUTES];
 
 /**
  * The OData v4 feed Power BI and Excel read, outside `/api`: the service document, `$metadata`,

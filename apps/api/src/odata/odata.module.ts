@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { DataSourcesModule } from '../data-sources/data-sources.module.js';
 import { ODataAuthModule } from '../odata-auth/odata-auth.module.js';
+import { TokensModule } from '../tokens/tokens.module.js';
 import { FeedService } from './feed.service.js';
 import { ODataController, ODataMethodsController } from './odata.controller.js';
 import { ODataService } from './odata.service.js';
@@ -10,7 +11,7 @@ import { PreviewService } from './preview.service.js';
 import { SourceQuery } from './read/source-query.js';
 
 @Module({
-  imports: [AuthModule, ODataAuthModule, DataSourcesModule],
+  imports: [AuthModule, ODataAuthModule, DataSourcesModule, TokensModule],
   // GET routes first: the catch-all of the other methods must not shadow them.
   controllers: [ODataController, ODataMethodsController, PreviewController],
   providers: [FeedService, SourceQuery, ODataService, PreviewService],

@@ -17,12 +17,7 @@ import {
 import { BatchedRead } from '../database/batched-read.js';
 import { runPrepared, type PreparedStatement } from '../database/prepared.js';
 import { execute, executeNamed } from '../database/sql.js';
-
-/** Where a feed request came from: its client address and User-Agent. */
-export interface RequestFrom {
-  ip: string | null;
-  client: string | null;
-}
+import type { RequestOrigin } from '../odata-auth/request-origin.js';
 
 /** What the OData Basic check needs about a token and its owner, in one row. */
 export interface TokenForBasicRow {
@@ -244,7 +239,7 @@ export class AccessTokenRepository {
    * address and client is recorded: one conditional statement, so racing instances write once
    * (the rule is `isRecordDue` in odata-auth/request-origin.ts).
    */
-  touchLastUsed(id: string, from: RequestFrom, now: Date, notBefore: Date): Promise<void> {
+  touchLastUsed(id: string, from: RequestOrigin, now: Date, notBefore: Date): Promise<void> {
     return this.touch('last_used', id, from, now, notBefore);
   }
 
@@ -252,14 +247,14 @@ export class AccessTokenRepository {
    * Records an attempt to use a token that is no longer active, by the same rule as
    * `touchLastUsed`: at most once a minute unless the address or client changed.
    */
-  touchLastRejected(id: string, from: RequestFrom, now: Date, notBefore: Date): Promise<void> {
+  touchLastRejected(id: string, from: RequestOrigin, now: Date, notBefore: Date): Promise<void> {
     return this.touch('last_rejected', id, from, now, notBefore);
   }
 
   private async touch(
     column: 'last_used' | 'last_rejected',
     id: string,
-    from: RequestFrom,
+    from: RequestOrigin,
     now: Date,
     notBefore: Date,
   ): Promise<void> {

@@ -38,8 +38,11 @@ export interface NewToken {
   scope?: TokenScopeRequest;
 }
 
-/** A new token's scope: every data source (null), these ones, or that of the token it replaces. */
-type MintScope = null | { dataSourceIds: string[] } | { copyOf: string };
+/**
+ * A new token's scope: every data source (null), these ones (the owner's readable picks, by
+ * name, as `readableScope` read them), or that of the token it replaces.
+ */
+type MintScope = null | { dataSources: { id: string; name: string }[] } | { copyOf: string };
 
 const NOT_READABLE_SCOPE =
   'A token can be limited only to data sources you own or that were shared with you, and at least one of these is not';
@@ -167,7 +170,12 @@ export class TokensService {
         notifyDaysBefore: rules.notifyDaysBefore,
         scope: old.scoped ? { copyOf: old.id } : null,
       });
-      return { ...created, replaced: toToken(old, now, await this.scopesOf(em, [old])) };
+      // The replaced token lists what it handed over (a deleted data source leaves both).
+      const { scope } = created.token;
+      const handedOver = new Map([
+        [old.id, scope.kind === 'data_sources' ? scope.dataSources : []],
+      ]);
+      return { ...created, replaced: toToken(old, now, handedOver) };
     });
   }
 
@@ -195,7 +203,7 @@ export class TokensService {
     if (readable.length !== ids.length) {
       throw new ApiException(400, 'invalid_scope', NOT_READABLE_SCOPE);
     }
-    return { dataSourceIds: ids };
+    return { dataSources: readable };
   }
 
   /** Serialises one user's mints and rotations: the active limit is checked under it. */
@@ -269,14 +277,24 @@ export class TokensService {
       ),
       scoped: spec.scope !== null,
     });
-    // The scope rows reference the token: it is written first, in the same transaction.
-    await em.flush();
-    if (spec.scope && 'copyOf' in spec.scope) {
-      await this.tokens.copyScope(em, spec.scope.copyOf, token.id);
-    } else if (spec.scope) {
-      await this.tokens.addScope(em, token.id, spec.scope.dataSourceIds);
+    let scopes: ScopeLists | undefined;
+    if (spec.scope) {
+      // The scope rows reference the token: it is written first, in the same transaction.
+      await em.flush();
+      if ('copyOf' in spec.scope) {
+        await this.tokens.copyScope(em, spec.scope.copyOf, token.id);
+        scopes = await this.scopesOf(em, [token]);
+      } else {
+        const { dataSources } = spec.scope;
+        await this.tokens.addScope(
+          em,
+          token.id,
+          dataSources.map((s) => s.id),
+        );
+        scopes = new Map([[token.id, dataSources]]);
+      }
     }
-    const created = toToken(token, spec.now, await this.scopesOf(em, [token]));
+    const created = toToken(token, spec.now, scopes);
     this.history.recordBy(em, auth, {
       type: 'token.created',
       subjectUserId: auth.userId,
