@@ -1,6 +1,5 @@
 import type { CreatedToken, DataSource, HistoryPage, InventoryPage } from '@feedpass/contracts';
 import { generateTokenValue } from '@feedpass/domain';
-import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { ApiClient, type ApiResponse } from '../setup/api-client';
 import { expectApiError, sql } from '../setup/e2e-helpers';
 import {
@@ -21,6 +20,7 @@ import {
   routeId,
   type RouteKey,
 } from '../setup/route-inventory';
+import { newSigner, signedBy } from '../setup/secret-scanning-helpers';
 import {
   seedTenant,
   startTestApp,
@@ -151,11 +151,7 @@ const DOCS = (path: string, status = 200): MatrixRow => ({
  * GitHub secret scanning's signing key for this app (SECRET_SCANNING_PUBLIC_KEYS), and a
  * signed alert for a token nobody holds: a public route that must answer every caller alike.
  */
-const SCANNING_KEY = (() => {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
-  return { pem, id: createHash('sha256').update(pem).digest('hex'), privateKey };
-})();
+const SCANNING_KEY = newSigner();
 const SCANNING_ALERT = JSON.stringify([
   {
     token: generateTokenValue(),
@@ -164,14 +160,7 @@ const SCANNING_ALERT = JSON.stringify([
     source: 'content',
   },
 ]);
-const SCANNING_HEADERS = {
-  'Github-Public-Key-Identifier': SCANNING_KEY.id,
-  'Github-Public-Key-Signature': sign(
-    'sha256',
-    Buffer.from(SCANNING_ALERT),
-    SCANNING_KEY.privateKey,
-  ).toString('base64'),
-};
+const SCANNING_HEADERS = signedBy(SCANNING_KEY, SCANNING_ALERT);
 
 export const MATRIX: MatrixRow[] = [
   // --- public -------------------------------------------------------------------------------

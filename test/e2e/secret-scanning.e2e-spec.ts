@@ -1,6 +1,5 @@
 import type { TokenList } from '@feedpass/contracts';
 import { generateTokenValue } from '@feedpass/domain';
-import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -12,6 +11,7 @@ import { REFETCH_AFTER_MS } from '../../apps/api/src/secret-scanning/key-store';
 import type { ApiClient } from '../setup/api-client';
 import { seedAcmeAndGlobex, type AcmeAndGlobex } from '../setup/acme-globex';
 import { mailSettled } from '../setup/account-helpers';
+import { newSigner, signedBy, type Signer } from '../setup/secret-scanning-helpers';
 import { createUser, expectApiError, signIn, sql } from '../setup/e2e-helpers';
 import { feedGet } from '../setup/odata-helpers';
 import { SmtpSink, type ReceivedMail } from '../setup/smtp-sink';
@@ -28,29 +28,6 @@ import { LONG_SESSIONS, mint, tokenEvents, tokenRow } from '../setup/token-helpe
 const PATH = '/api/secret-scanning/github';
 const PUBLIC_URL = 'https://feedpass.example.test';
 const TYPE = 'feedpass_personal_access_token';
-
-/** A signing key of "GitHub": its private half, and its public PEM and key_identifier. */
-interface Signer {
-  id: string;
-  pem: string;
-  privateKey: KeyObject;
-}
-
-function newSigner(): Signer {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const pem = publicKey.export({ type: 'spki', format: 'pem' }) as string;
-  // GitHub's key_identifier: the hex SHA-256 of the PEM (it reproduces GitHub's own example).
-  return { id: createHash('sha256').update(pem).digest('hex'), pem, privateKey };
-}
-
-const signature = (body: string, signer: Signer) =>
-  sign('sha256', Buffer.from(body, 'utf8'), signer.privateKey).toString('base64');
-
-/** GitHub's headers for a body: the key's id and its signature over the exact bytes. */
-const signedBy = (signer: Signer, body: string): Record<string, string> => ({
-  'Github-Public-Key-Identifier': signer.id,
-  'Github-Public-Key-Signature': signature(body, signer),
-});
 
 interface Answer<T = unknown> {
   status: number;

@@ -43,6 +43,11 @@ export class DataSourcesService {
     });
   }
 
+  /** All of them, once (where a resource tied to a component's life does not fit). */
+  list(): Observable<DataSourceList> {
+    return this.http.get<DataSourceList>(BASE);
+  }
+
   catalog(): Observable<Catalog> {
     return this.http.get<Catalog>(`${BASE}/catalog`);
   }

@@ -41,6 +41,18 @@ describe('event wording', () => {
         }),
       ).toBe('Replaces a rotated token; Only for: Sales, Finance');
     });
+
+    it('says so when the scope lists no data sources left (a rotation after they were deleted)', () => {
+      expect(
+        note('token.created', {
+          rotatedFrom: 't-0',
+          scope: { kind: 'data_sources', dataSources: [] },
+        }),
+      ).toBe('Replaces a rotated token; No data sources left (they were deleted)');
+      expect(note('token.created', { scope: { kind: 'data_sources', dataSources: [] } })).toBe(
+        'No data sources left (they were deleted)',
+      );
+    });
   });
 
   it('words the revoke reasons unused and leaked', () => {

@@ -1,4 +1,5 @@
 import type { EventType, HistoryEvent, RevokeReason } from '@feedpass/contracts';
+import { tokenScopeText } from '../shared/token-client';
 
 /** How the portal names each event type. */
 export const EVENT_WORDING: Record<EventType, string> = {
@@ -130,9 +131,12 @@ function updateNote(value: unknown): string {
 
 /** `token.created`'s scope: only a token limited to some data sources is worth a note. */
 function scopeNote(details: Record<string, unknown>): string {
-  const scope = details['scope'] as
-    { kind?: string; dataSources?: { name?: unknown }[] } | undefined;
-  if (scope?.kind !== 'data_sources' || !Array.isArray(scope.dataSources)) return '';
-  const names = scope.dataSources.map((d) => d.name).filter((n) => typeof n === 'string');
-  return `Only for: ${names.join(', ')}`;
+  const scope = record(details['scope']);
+  if (scope['kind'] !== 'data_sources' || !Array.isArray(scope['dataSources'])) return '';
+  const dataSources = (scope['dataSources'] as unknown[])
+    .map(record)
+    .filter((d): d is { id: string; name: string } => typeof d['name'] === 'string');
+  const text = tokenScopeText({ kind: 'data_sources', dataSources });
+  // With none left, tokenScopeText says so in a sentence of its own.
+  return dataSources.length ? `Only for: ${text}` : text;
 }

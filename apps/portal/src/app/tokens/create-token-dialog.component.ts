@@ -26,6 +26,7 @@ import {
 import { apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
 import { PolicyService } from '../core/policy.service';
+import { DataSourcesService } from '../data-sources/data-sources.service';
 import { TOKEN_LABEL_RULE, tokenLabelValidator } from '../shared/token-label';
 import {
   addDays,
@@ -74,6 +75,7 @@ function pickedSourcesValidator(control: AbstractControl<string[]>): ValidationE
 })
 export class CreateTokenDialogComponent {
   private readonly api = inject(TokensService);
+  private readonly dataSources = inject(DataSourcesService);
   private readonly dialogRef =
     inject<MatDialogRef<CreateTokenDialogComponent, CreatedToken>>(MatDialogRef);
 
@@ -139,7 +141,7 @@ export class CreateTokenDialogComponent {
     this.form.controls.dataSourceIds.updateValueAndValidity();
     if (kind !== 'data_sources' || this.sources()) return;
     this.sourcesError.set(null);
-    this.api.readableDataSources().subscribe({
+    this.dataSources.list().subscribe({
       next: (list) => this.sources.set(list.items),
       error: (err: unknown) =>
         this.sourcesError.set(`Your data sources could not be loaded. ${apiErrorMessage(err)}`),

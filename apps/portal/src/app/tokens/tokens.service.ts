@@ -3,7 +3,6 @@ import { inject, Injectable } from '@angular/core';
 import type {
   CreatedToken,
   CreateTokenRequest,
-  DataSourceList,
   RevokeAllResult,
   RotatedToken,
   Token,
@@ -22,11 +21,6 @@ export class TokensService {
   /** The user's tokens, loaded while the calling component lives (in an injection context). */
   listResource(): HttpResourceRef<TokenList | undefined> {
     return httpResource<TokenList>(() => '/api/tokens');
-  }
-
-  /** The data sources a token can be limited to: those the user owns or that were shared. */
-  readableDataSources(): Observable<DataSourceList> {
-    return this.http.get<DataSourceList>('/api/data-sources');
   }
 
   create(request: CreateTokenRequest): Observable<CreatedToken> {
