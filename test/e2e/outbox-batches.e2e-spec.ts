@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { ExpirySweep } from '../../apps/api/src/expiry/expiry-sweep';
 import { SMTP_POOL_OPTIONS } from '../../apps/api/src/mail/mailer';
 import { noticeKind } from '../../apps/api/src/mail/notice-kinds';
@@ -17,10 +16,16 @@ import {
   runJob,
   startMailingApp,
 } from '../setup/expiry-helpers';
-import { createDataSource, feedGet, feedPath, mintCredentials } from '../setup/odata-helpers';
+import {
+  createDataSource,
+  feedGet,
+  feedPath,
+  mintCredentials,
+  seedDemoSchema,
+} from '../setup/odata-helpers';
 import type { SmtpSink, StalledMail } from '../setup/smtp-sink';
 import { startAppOn, TEST_PASSWORD, type TestApp } from '../setup/test-app';
-import { setPolicy, tokenRow } from '../setup/token-helpers';
+import { setPolicy, tokenEvents, tokenRow } from '../setup/token-helpers';
 
 /**
  * The outbox in batches (issue 16): each worker claims up to BATCH_SIZE emails in one
@@ -155,6 +160,28 @@ describe('mail outbox in batches (SPEC 5, issue 16)', () => {
     expect(await eventCount(test, refused.tokenId, 'token.expiry_notice_sent')).toBe(1);
   });
 
+  it('a token revoked while its email is out: the email named it, so its history records the notice sent', async () => {
+    const at = addMs(start, MINUTE);
+    const [owner] = await ownersWithExpiredTokens('rev-', 1, at);
+
+    sink.mode = 'stall';
+    const run = dispatcherOf(test).dispatch(at);
+    await sink.waitForStalled(1);
+    // Read and rendered: its owner revokes the token before the server answers the send.
+    await sql(test, `update access_token set revoked_at = ?, revoke_reason = 'user' where id = ?`, [
+      at,
+      owner.tokenId,
+    ]);
+    sink.stalled[0].accept();
+    expect(await run).toEqual({ sent: 1, retried: 0, failed: 0, cancelled: 0 });
+    sink.mode = 'accept';
+
+    const [mail] = sink.for(owner.email);
+    expect(mail.text).toContain('has expired');
+    const events = await tokenEvents(test, owner.tokenId, 'token.expiry_notice_sent');
+    expect(events.map((e) => e.details.kind)).toEqual([noticeKind.expired]);
+  });
+
   it('the process killed mid-batch: only what the server had accepted of the uncommitted batches is sent again', async () => {
     const at = addMs(start, MINUTE);
     const owners = await ownersWithExpiredTokens('die-', 4, at);
@@ -210,22 +237,15 @@ describe('mail outbox in batches (SPEC 5, issue 16)', () => {
         notifyDaysBefore: [7, 1],
         revokeUnusedAfterDays: DAYS,
       });
-      const db = new pg.Client({ connectionString: test.databaseUrl });
-      await db.connect();
-      try {
-        await db.query(
-          'create schema demo; create table demo.items (id int primary key, name text); insert into demo.items values (1, $$one$$)',
-        );
-      } finally {
-        await db.end();
-      }
+      // The source tables for the feed (before any catalog request: the catalog is cached).
+      await seedDemoSchema(test, { deals: 1 });
     });
 
     it('is dropped from the email (like a warning about a revoked token); an email left with nothing is cancelled', async () => {
       const { user: sia, client: siaClient } = await newAcmeUser(test, 'sia');
       const { user: tom, client: tomClient } = await newAcmeUser(test, 'tom');
-      const siaSource = await createDataSource(siaClient, 'Sia items', ['items']);
-      const tomSource = await createDataSource(tomClient, 'Tom items', ['items']);
+      const siaSource = await createDataSource(siaClient, 'Sia deals', ['deals']);
+      const tomSource = await createDataSource(tomClient, 'Tom deals', ['deals']);
       const idle = await mintExpiring(siaClient, 'Sia idle');
       const used = await mintCredentials(siaClient, 'sia', 'Sia used');
       const tomToken = await mintCredentials(tomClient, 'tom', 'Tom used');
@@ -251,7 +271,7 @@ describe('mail outbox in batches (SPEC 5, issue 16)', () => {
         [siaSource, used.credentials],
         [tomSource, tomToken.credentials],
       ] as const)
-        expect((await feedGet(test, `${feedPath(source)}Items`, { credentials })).status).toBe(200);
+        expect((await feedGet(test, `${feedPath(source)}Deals`, { credentials })).status).toBe(200);
 
       const run = await runJob(test, addMs(at, 2 * MINUTE));
       expect(run.outbox).toEqual({ sent: 1, retried: 0, failed: 0, cancelled: 1 });

@@ -6,6 +6,7 @@ import type {
   TokenList,
   UpdatePolicyRequest,
 } from '@feedpass/contracts';
+import { isoTimeSql, unusedSql } from '@feedpass/domain';
 import { executeNamed } from '../../apps/api/src/database/sql';
 import { noticeKind } from '../../apps/api/src/mail/notice-kinds';
 import { NoticeRepository } from '../../apps/api/src/mail/notice.repository';
@@ -27,9 +28,21 @@ import {
   startMailingApp,
   type Minted,
 } from '../setup/expiry-helpers';
-import { createDataSource, feedGet, feedPath, mintCredentials } from '../setup/odata-helpers';
+import {
+  createDataSource,
+  feedGet,
+  feedPath,
+  mintCredentials,
+  seedDemoSchema,
+} from '../setup/odata-helpers';
 import type { ReceivedMail, SmtpSink } from '../setup/smtp-sink';
-import { seedTenant, startAppOn, TEST_PASSWORD, type TestApp } from '../setup/test-app';
+import {
+  seedTenant,
+  startAppOn,
+  TEST_PASSWORD,
+  type SeededUser,
+  type TestApp,
+} from '../setup/test-app';
 import { put, setPolicy, tokenEvents, tokenRow } from '../setup/token-helpers';
 
 /**
@@ -75,19 +88,17 @@ describe('unused tokens (SPEC 12)', () => {
   let test: TestApp;
   let env: Record<string, string>;
   let close: () => Promise<void>;
+  /** Another tenant, whose policy leaves revokeUnusedAfterDays off (the default). */
+  let globex: Record<'gadmin' | 'guser', SeededUser>;
 
   beforeAll(async () => {
     ({ sink, test, env, close } = await startMailingApp());
-    // A source table for the feed (before any catalog request: the catalog is cached).
-    const db = new pg.Client({ connectionString: test.databaseUrl });
-    await db.connect();
-    try {
-      await db.query(
-        'create schema demo; create table demo.items (id int primary key, name text); insert into demo.items values (1, $$one$$)',
-      );
-    } finally {
-      await db.end();
-    }
+    // The source tables for the feed (before any catalog request: the catalog is cached).
+    await seedDemoSchema(test, { deals: 1 });
+    ({ users: globex } = await seedTenant(test, 'Globex', [
+      { username: 'gadmin', role: 'admin' },
+      { username: 'guser' },
+    ]));
   });
   afterAll(() => close());
 
@@ -96,21 +107,47 @@ describe('unused tokens (SPEC 12)', () => {
     (await noticesOf(test, ownerId)).filter((n) => n.token_id === tokenId).map((n) => n.kind);
   const createdAt = async (token: Minted) => new Date((await tokenRow(test, token.id)).created_at);
   const lastUsedAt = async (token: Minted) => {
-    const [row] = await sql<{ last_used_at: Date | null }>(
-      test,
-      'select last_used_at from access_token where id = ?',
-      [token.id],
-    );
-    return row.last_used_at && new Date(row.last_used_at);
+    const { last_used_at } = await tokenRow(test, token.id);
+    return last_used_at && new Date(last_used_at);
   };
-  const expiredAt = async (token: Minted) => {
-    const [row] = await sql<{ expired_at: Date | null }>(
-      test,
-      'select expired_at from access_token where id = ?',
-      [token.id],
-    );
-    return row.expired_at;
-  };
+
+  describe('the SQL of the rule (unusedSql, isoTimeSql)', () => {
+    it('counts days of 24 hours across a daylight-saving change and spells times as toISOString does, in any session time zone', async () => {
+      // Berlin moves its clocks on 28 March 2027: `interval '1 day'` would follow it.
+      const db = new pg.Client({
+        connectionString: test.databaseUrl,
+        options: '-c timezone=Europe/Berlin',
+      });
+      await db.connect();
+      try {
+        const minted = new Date('2027-03-01T12:00:00.000Z');
+        const used = new Date('2027-03-20T08:30:00.123Z');
+        const now = new Date('2027-05-30T12:00:00.000Z');
+        const { rows } = await db.query<Record<string, string>>(
+          `select ${isoTimeSql(unusedSql.lastUse('t'))} as last_use,
+                  ${isoTimeSql(unusedSql.revokesAt('t', '90'))} as revokes_at,
+                  ${isoTimeSql(unusedSql.lastUseBefore('$1::timestamptz', '90'))} as last_use_before
+             from (values ($2::timestamptz, null::timestamptz), ($2, $3::timestamptz))
+                  as t (created_at, last_used_at)`,
+          [now, minted, used],
+        );
+        expect(rows).toEqual([
+          {
+            last_use: minted.toISOString(),
+            revokes_at: '2027-05-30T12:00:00.000Z',
+            last_use_before: minted.toISOString(),
+          },
+          {
+            last_use: used.toISOString(),
+            revokes_at: '2027-06-18T08:30:00.123Z',
+            last_use_before: minted.toISOString(),
+          },
+        ]);
+      } finally {
+        await db.end();
+      }
+    });
+  });
 
   describe('the policy API: revokeUnusedAfterDays', () => {
     let gadmin: ApiClient;
@@ -125,10 +162,6 @@ describe('unused tokens (SPEC 12)', () => {
       (await gadmin.get<HistoryPage>('/api/admin/history?type=policy.changed')).body.items;
 
     beforeAll(async () => {
-      await seedTenant(test, 'Globex', [
-        { username: 'gadmin', role: 'admin' },
-        { username: 'guser' },
-      ]);
       [gadmin, guser] = await Promise.all(
         ['gadmin', 'guser'].map((u) => signIn(test, u, TEST_PASSWORD)),
       );
@@ -317,7 +350,7 @@ describe('unused tokens (SPEC 12)', () => {
 
       it('a token used through the feed in between: no more warnings of the old round, not revoked; idle again, a fresh round counted from that use', async () => {
         const { user: vic, client } = await newUser('vic');
-        const source = await createDataSource(client, 'Vic items', ['items']);
+        const source = await createDataSource(client, 'Vic deals', ['deals']);
         const { id, credentials } = await mintCredentials(client, 'vic', 'Vic feed');
         const token = { id, value: credentials.token };
         const minted = await createdAt(token);
@@ -329,7 +362,7 @@ describe('unused tokens (SPEC 12)', () => {
         // A Power BI refresh uses it 25 days after minting.
         const used = addDays(minted, 25);
         test.clock.set(used);
-        const read = await feedGet(test, `${feedPath(source)}Items`, { credentials });
+        const read = await feedGet(test, `${feedPath(source)}Deals`, { credentials });
         expect(read.status).toBe(200);
         expect(await lastUsedAt(token)).toEqual(used);
 
@@ -369,7 +402,7 @@ describe('unused tokens (SPEC 12)', () => {
           ].sort(),
         );
         // A revoked token is refused by the feed.
-        expect((await feedGet(test, `${feedPath(source)}Items`, { credentials })).status).toBe(401);
+        expect((await feedGet(test, `${feedPath(source)}Deals`, { credentials })).status).toBe(401);
       });
 
       it('a job that was down over both thresholds sends ONE warning, the nearest one', async () => {
@@ -381,6 +414,47 @@ describe('unused tokens (SPEC 12)', () => {
         expect(await kindsOf(wyn.id, token.id)).toEqual([noticeKind.unusedBefore(1, minted)]);
         await jobAt(addMs(addDays(minted, DAYS - 1), 2 * HOUR));
         expect(sink.for(wyn.email)).toHaveLength(1);
+      });
+
+      it('thresholds not shorter than the stretch never warn: revoked after 7 days with [7, 1], warned only 1 day before', async () => {
+        await setPolicy(await acmeAdmin(), { ...ACME_POLICY, revokeUnusedAfterDays: 7 });
+        try {
+          const { user: ida, client } = await newUser('ida');
+          const token = await mintExpiring(client, 'Ida short');
+          const minted = await createdAt(token);
+
+          // The 7-day threshold is reached at minting, but it is the whole stretch: no warning,
+          // then or later.
+          for (const at of [minted, addMs(minted, MINUTE), addDays(minted, 1)]) await jobAt(at);
+          await jobAt(addMs(addDays(minted, 6), -MINUTE));
+          expect(sink.for(ida.email)).toHaveLength(0);
+          expect(await kindsOf(ida.id, token.id)).toEqual([]);
+
+          // Day 6: the 1-day warning, alone.
+          await jobAt(addDays(minted, 6));
+          await jobAt(addMs(addDays(minted, 6), HOUR));
+          expect(sink.for(ida.email)).toHaveLength(1);
+          expectWarning(sink.for(ida.email)[0], ['Ida short']);
+          expect(await kindsOf(ida.id, token.id)).toEqual([noticeKind.unusedBefore(1, minted)]);
+
+          // Day 7: revoked.
+          await jobAt(addMs(addDays(minted, 7), -1));
+          expect((await statusOf('ida', token.id))?.status).toBe('active');
+          const at = addDays(minted, 7);
+          await jobAt(at);
+          const row = await tokenRow(test, token.id);
+          expect(row.revoke_reason).toBe('unused');
+          expect(new Date(row.revoked_at!).getTime()).toBe(at.getTime());
+          const [event] = await tokenEvents(test, token.id, 'token.revoked');
+          expect(event.details).toEqual({ reason: 'unused', lastUsedAt: null, days: 7 });
+          expect(sink.for(ida.email)).toHaveLength(2);
+          expectRevoked(sink.for(ida.email)[1], ['Ida short']);
+          expect((await kindsOf(ida.id, token.id)).sort()).toEqual(
+            [noticeKind.unusedBefore(1, minted), 'unused'].sort(),
+          );
+        } finally {
+          await setPolicy(await acmeAdmin(), ACME_POLICY);
+        }
       });
 
       it('a token that expires before it would be revoked gets its expiry notices only', async () => {
@@ -440,6 +514,35 @@ describe('unused tokens (SPEC 12)', () => {
         } finally {
           await setPolicy(await acmeAdmin(), ACME_POLICY);
         }
+      });
+    });
+
+    describe('isolation', () => {
+      it("does not revoke another tenant's idle token", async () => {
+        const guser = await signIn(test, 'guser', TEST_PASSWORD);
+        // Globex leaves the setting off; Acme's is on (ACME_POLICY).
+        expect((await guser.get<Policy>('/api/policy')).body.revokeUnusedAfterDays).toBeNull();
+        const kept = await mintExpiring(guser, 'Globex idle');
+        const { user: kim, client } = await newUser('kim');
+        const revoked = await mintExpiring(client, 'Acme idle');
+        const minted = await createdAt(kept);
+
+        for (const day of [DAYS - 7, DAYS - 1, DAYS, DAYS + 1, 2 * DAYS])
+          await jobAt(addMs(addDays(minted, day), MINUTE));
+
+        // The same runs revoked Acme's token, idle as long.
+        expect((await tokenRow(test, revoked.id)).revoke_reason).toBe('unused');
+        expect(sink.for(kim.email)).toHaveLength(3);
+        // Globex's is active, with no notice, no event and no email.
+        const row = await tokenRow(test, kept.id);
+        expect(row).toMatchObject({ revoked_at: null, revoke_reason: null, expired_at: null });
+        const listed = (
+          await (await signIn(test, 'guser', TEST_PASSWORD)).get<TokenList>('/api/tokens')
+        ).body.items.find((t) => t.id === kept.id);
+        expect(listed?.status).toBe('active');
+        expect(await noticesOf(test, globex.guser.id)).toEqual([]);
+        expect(await tokenEvents(test, kept.id, 'token.revoked')).toEqual([]);
+        expect(sink.for(`${globex.guser.username}@example.test`)).toHaveLength(0);
       });
     });
 
@@ -557,7 +660,7 @@ describe('unused tokens (SPEC 12)', () => {
         for (const token of [idle, younger, ending]) {
           const row = await tokenRow(test, token.id);
           expect(row.revoked_at).toBeNull();
-          expect(await expiredAt(token)).toBeNull();
+          expect(row.expired_at).toBeNull();
           expect(await eventCount(test, token.id, 'token.revoked')).toBe(0);
           expect(await eventCount(test, token.id, 'token.expired')).toBe(0);
         }

@@ -91,6 +91,9 @@ export interface TokenRow {
   revoke_reason: string | null;
   rotated_from: string | null;
   created_at: Date;
+  last_used_at: Date | null;
+  /** When the expiry sweep marked it expired (null until then). */
+  expired_at: Date | null;
 }
 
 export async function tokenRow(test: TestApp, id: string): Promise<TokenRow> {

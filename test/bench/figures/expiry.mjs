@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { statementCount, vacuum } from '../lib/database.mjs';
 import { createTenant, createUsers, insertTokens, resetTenantExpiry } from '../lib/fixtures.mjs';
-import { median } from '../lib/http.mjs';
+import { median, timed } from '../lib/http.mjs';
 import { cpuOf, freePort, onCleanup } from '../lib/processes.mjs';
 
 const TABLES = ['access_token', 'history_event', 'token_notice', 'mail_outbox'];
@@ -59,12 +59,6 @@ export async function startAppContext(ctx, smtpUrl) {
     noticeEmail,
     close,
   };
-}
-
-async function timed(fn) {
-  const started = performance.now();
-  const result = await fn();
-  return { ms: performance.now() - started, result };
 }
 
 /** Sweep with `due` due tokens among `small`, then among `large` tokens (same due ones). */

@@ -1,5 +1,6 @@
-// Load generation (autocannon, in this process: the app under test is another process) and
-// a small cookie/XSRF-aware client for setting the scene through the real API.
+// Load generation (autocannon, in this process: the app under test is another process), the
+// figures' timing helpers (median, timed) and a small cookie/XSRF-aware client for setting
+// the scene through the real API.
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 
@@ -74,6 +75,13 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs `fn` once: its wall-clock milliseconds and what it returned. */
+export async function timed(fn) {
+  const started = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - started, result };
 }
 
 /**

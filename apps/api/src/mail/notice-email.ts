@@ -1,9 +1,11 @@
 import type { MailMessage } from './mailer.js';
-import type {
-  LeakedDetails,
-  RejectedDetails,
-  UnusedBeforeDetails,
-  UnusedDetails,
+import {
+  noticeKind,
+  noticeKindPrefix,
+  type LeakedDetails,
+  type RejectedDetails,
+  type UnusedBeforeDetails,
+  type UnusedDetails,
 } from './notice-kinds.js';
 
 export interface NoticeLine {
@@ -106,7 +108,7 @@ const createLink = (ctx: RenderContext) => ({
 function expiryWording(line: NoticeLine, ctx: RenderContext): Wording {
   const rotate = rotateLink(line, ctx);
   const expiresAt = line.expiresAt ?? ctx.now;
-  if (line.kind === 'expired' || expiresAt <= ctx.now) {
+  if (line.kind === noticeKind.expired || expiresAt <= ctx.now) {
     return {
       family: 'expiry',
       headline: 'has expired',
@@ -118,7 +120,7 @@ function expiryWording(line: NoticeLine, ctx: RenderContext): Wording {
   const left = timeLeft(expiresAt, ctx.now);
   return {
     family: 'expiry',
-    headline: line.kind.startsWith('shortened:')
+    headline: line.kind.startsWith(noticeKindPrefix.shortened)
       ? `now expires sooner, in ${left}: your admin shortened it under a new policy`
       : `expires in ${left}`,
     subject: 'expires soon',
@@ -127,9 +129,10 @@ function expiryWording(line: NoticeLine, ctx: RenderContext): Wording {
   };
 }
 
-const WORDINGS: [prefix: string, wording: Wordings][] = [
+/** The kinds that carry their occasion after a prefix (`rejected:<day>` …). */
+const BY_PREFIX: [prefix: string, wording: Wordings][] = [
   [
-    'rejected:',
+    noticeKindPrefix.rejected,
     (line, ctx) => {
       const d = details<RejectedDetails>(line);
       const at = dateOf(d.at) ?? ctx.now;
@@ -146,7 +149,7 @@ const WORDINGS: [prefix: string, wording: Wordings][] = [
     },
   ],
   [
-    'unused-before:',
+    noticeKindPrefix.unusedBefore,
     (line, ctx) => {
       const d = details<UnusedBeforeDetails>(line);
       const revokesAt = dateOf(d.revokesAt) ?? ctx.now;
@@ -163,8 +166,12 @@ const WORDINGS: [prefix: string, wording: Wordings][] = [
       };
     },
   ],
+];
+
+/** The kinds that are one word, matched exactly. The expiry kinds are {@link expiryWording}. */
+const BY_KIND = new Map<string, Wordings>([
   [
-    'unused',
+    noticeKind.unused,
     (line, ctx) => {
       const d = details<UnusedDetails>(line);
       const lastUsed = dateOf(d.lastUsedAt);
@@ -178,7 +185,7 @@ const WORDINGS: [prefix: string, wording: Wordings][] = [
     },
   ],
   [
-    'leaked',
+    noticeKind.leaked,
     (line, ctx) => {
       const d = details<LeakedDetails>(line);
       return {
@@ -192,11 +199,12 @@ const WORDINGS: [prefix: string, wording: Wordings][] = [
       };
     },
   ],
-];
+]);
 
 function wordingOf(line: NoticeLine, ctx: RenderContext): Wording {
-  const match = WORDINGS.find(([prefix]) => line.kind.startsWith(prefix));
-  return match ? match[1](line, ctx) : expiryWording(line, ctx);
+  const wording =
+    BY_KIND.get(line.kind) ?? BY_PREFIX.find(([prefix]) => line.kind.startsWith(prefix))?.[1];
+  return wording ? wording(line, ctx) : expiryWording(line, ctx);
 }
 
 /** The advice after the list, for each family present. Plain-text paragraphs. */
@@ -277,7 +285,7 @@ export function noticeEmail(
   const paragraphs = advice(
     families,
     recipient.username,
-    lines.some((l) => l.kind === 'leaked'),
+    lines.some((l) => l.kind === noticeKind.leaked),
   );
 
   const text = [

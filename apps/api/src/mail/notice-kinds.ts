@@ -1,3 +1,5 @@
+import { isoTimeSql } from '@feedpass/domain';
+
 /**
  * The kinds of token notice (token_notice.kind) and what each carries in
  * token_notice.details. The unique (token, kind) key makes each notice happen once, so a
@@ -12,16 +14,46 @@
  *   counted from that last use, or minting ({@link UnusedBeforeDetails}).
  * - `unused`: was revoked as unused ({@link UnusedDetails}).
  * - `leaked`: was revoked because secret scanning found it ({@link LeakedDetails}).
+ *
+ * The kinds that carry their occasion are recognised by their prefix
+ * ({@link noticeKindPrefix}); the others are matched exactly (`unused` is no prefix of
+ * `unused-before:…`).
  */
+export const noticeKindPrefix = {
+  before: 'before:',
+  shortened: 'shortened:',
+  rejected: 'rejected:',
+  unusedBefore: 'unused-before:',
+} as const;
+
 export const noticeKind = {
-  before: (days: number) => `before:${days}`,
+  before: (days: number) => `${noticeKindPrefix.before}${days}`,
   expired: 'expired',
-  shortened: (limit: Date) => `shortened:${limit.toISOString()}`,
-  rejected: (at: Date) => `rejected:${at.toISOString().slice(0, 10)}`,
-  unusedBefore: (days: number, lastUse: Date) => `unused-before:${days}:${lastUse.toISOString()}`,
+  shortened: (limit: Date) => `${noticeKindPrefix.shortened}${limit.toISOString()}`,
+  rejected: (at: Date) => `${noticeKindPrefix.rejected}${at.toISOString().slice(0, 10)}`,
+  unusedBefore: (days: number, lastUse: Date) =>
+    `${noticeKindPrefix.unusedBefore}${days}:${lastUse.toISOString()}`,
   unused: 'unused',
   leaked: 'leaked',
 } as const;
+
+/**
+ * `noticeKind.unusedBefore` in SQL, as the expiry sweep queues it: `days` an integer
+ * expression, `lastUse` a timestamptz one.
+ */
+export const unusedBeforeKindSql = (days: string, lastUse: string) =>
+  `'${noticeKindPrefix.unusedBefore}' || ${days} || ':' || ${isoTimeSql(lastUse)}`;
+
+/**
+ * An `unused-before:<days>:<ISO>` kind counted from another last use than `lastUse` (ISO, as
+ * `isoTimeSql` spells it): the token was used since, so its warning no longer holds.
+ */
+export function isStaleUnusedWarning(kind: string, lastUse: string | null): boolean {
+  const prefix = noticeKindPrefix.unusedBefore;
+  if (!kind.startsWith(prefix)) return false;
+  const counted = kind.slice(kind.indexOf(':', prefix.length) + 1);
+  return counted !== lastUse;
+}
 
 /** A use refused because the token had expired or been revoked. */
 export interface RejectedDetails {
@@ -60,10 +92,17 @@ export type NoticeDetails = RejectedDetails | UnusedBeforeDetails | UnusedDetail
  * the token is revoked. The others say what happened, so they go out anyway.
  */
 export function isWarning(kind: string): boolean {
+  return isExpiryNotice(kind) || kind.startsWith(noticeKindPrefix.unusedBefore);
+}
+
+/**
+ * A notice about the token's expiry (`before:`, `expired`, `shortened:`): once its email is
+ * sent, the token's history records it (`token.expiry_notice_sent`).
+ */
+export function isExpiryNotice(kind: string): boolean {
   return (
-    kind.startsWith('before:') ||
+    kind.startsWith(noticeKindPrefix.before) ||
     kind === noticeKind.expired ||
-    kind.startsWith('shortened:') ||
-    kind.startsWith('unused-before:')
+    kind.startsWith(noticeKindPrefix.shortened)
   );
 }

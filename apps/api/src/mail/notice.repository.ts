@@ -11,7 +11,7 @@ import {
 } from '@feedpass/domain';
 import { executeNamed } from '../database/sql.js';
 import { insertHistorySql } from '../history/history.repository.js';
-import type { NoticeDetails } from './notice-kinds.js';
+import { unusedBeforeKindSql, type NoticeDetails } from './notice-kinds.js';
 
 /** Any constant: the key of the advisory lock that lets one instance sweep at a time. */
 const SWEEP_LOCK = 0x6670_6578; // "fpex"
@@ -306,7 +306,7 @@ export class NoticeRepository {
            where t.expires_at is null or t.expires_at > ${unusedSql.revokesAt('t', 'p.days')}),
         due_notices as (
           select distinct on (due.id) due.id as token_id,
-                 'unused-before:' || d.days || ':' || ${isoTimeSql(lastUse)} as kind,
+                 ${unusedBeforeKindSql('d.days', lastUse)} as kind,
                  due.tenant_id, due.owner_id,
                  jsonb_build_object('revokesAt', ${isoTimeSql('due.revokes_at')},
                                     'lastUsedAt', ${isoTimeSql('due.last_used_at')}) as details

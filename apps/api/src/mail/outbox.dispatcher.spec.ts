@@ -2,17 +2,22 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config.js';
 import type { MailMessage, Mailer } from './mailer.js';
-import { noticeKind } from './notice-kinds.js';
+import { isStaleUnusedWarning, noticeKind } from './notice-kinds.js';
 import {
   backoff,
   BATCH_SIZE,
-  isStaleUnusedWarning,
   MAX_ATTEMPTS,
   noticeLines,
   OutboxDispatcher,
   WORKERS,
 } from './outbox.dispatcher.js';
-import type { ClaimedRow, NoticeRow, OutboxRepository, Outcome } from './outbox.repository.js';
+import type {
+  ClaimedRow,
+  NoticeRow,
+  OutboxRepository,
+  Outcome,
+  SentNotice,
+} from './outbox.repository.js';
 
 const NOW = new Date('2030-01-01T09:00:00Z');
 const LAST_USE = '2029-12-01T00:00:00.000Z';
@@ -59,9 +64,16 @@ describe('noticeLines: what of a queued email is still worth saying', () => {
 
 /**
  * The dispatcher against an in-memory outbox: rows claimed in order (never twice, as SKIP
- * LOCKED would), settlements recorded with what had been sent at that moment.
+ * LOCKED would), settlements recorded with what had been sent at that moment. Each email
+ * carries one `before:7` notice unless `noticesOf` says otherwise.
  */
-function harness(count: number, send: (message: MailMessage) => Promise<void>) {
+function harness(
+  count: number,
+  send: (message: MailMessage) => Promise<void>,
+  noticesOf: (outboxId: string) => NoticeRow[] = (id) => [
+    notice({ outbox_id: id, token_id: `t-${id}` }),
+  ],
+) {
   const queue: ClaimedRow[] = Array.from({ length: count }, (_, i) => ({
     id: `m${i}`,
     tenant_id: 'tenant',
@@ -77,7 +89,11 @@ function harness(count: number, send: (message: MailMessage) => Promise<void>) {
     link_expires_at: null,
   }));
   const claims: number[] = [];
-  const settled: { outcomes: Outcome[]; deliveredBefore: string[] }[] = [];
+  const settled: { outcomes: Outcome[]; sentNotices: SentNotice[]; deliveredBefore: string[] }[] =
+    [];
+  /** Recipients of the messages handed to the mailer, as it is called. */
+  const handed: string[] = [];
+  /** Recipients of the messages the mailer delivered. */
   const delivered: string[] = [];
   const outbox = {
     claimBatch: (_em: unknown, _now: Date, limit: number) => {
@@ -85,10 +101,9 @@ function harness(count: number, send: (message: MailMessage) => Promise<void>) {
       claims.push(rows.length);
       return Promise.resolve(rows);
     },
-    notices: (_em: unknown, ids: string[]) =>
-      Promise.resolve(ids.map((id) => notice({ outbox_id: id, token_id: `t-${id}` }))),
-    settle: (_em: unknown, outcomes: Outcome[]) => {
-      settled.push({ outcomes, deliveredBefore: [...delivered] });
+    notices: (_em: unknown, ids: string[]) => Promise.resolve(ids.flatMap(noticesOf)),
+    settle: (_em: unknown, outcomes: Outcome[], sentNotices: SentNotice[]) => {
+      settled.push({ outcomes, sentNotices, deliveredBefore: [...delivered] });
       return Promise.resolve();
     },
   };
@@ -96,6 +111,7 @@ function harness(count: number, send: (message: MailMessage) => Promise<void>) {
   const mailer = {
     configured: true,
     send: async (message: MailMessage) => {
+      handed.push(message.to);
       await send(message);
       delivered.push(message.to);
     },
@@ -107,7 +123,7 @@ function harness(count: number, send: (message: MailMessage) => Promise<void>) {
     { publicUrl: 'https://feedpass.example' } as AppConfig,
   );
   const outcomes = () => settled.flatMap((s) => s.outcomes);
-  return { dispatcher, queue, claims, settled, delivered, outcomes };
+  return { dispatcher, queue, claims, settled, handed, delivered, outcomes };
 }
 
 describe('OutboxDispatcher batches', () => {
@@ -175,12 +191,23 @@ describe('OutboxDispatcher batches', () => {
   it('a message that cannot be rendered is a failed attempt of its own; nothing of the batch is sent before all are rendered', async () => {
     const h = harness(4, () => Promise.resolve());
     h.queue[2].time_zone = 'Nowhere/Atlantis';
+    // The last row's recipient is read as its message is rendered: what the mailer had been
+    // handed by then.
+    let handedAtLastRender: string[] | null = null;
+    Object.defineProperty(h.queue[3], 'time_zone', {
+      get: () => {
+        handedAtLastRender = [...h.handed];
+        return 'UTC';
+      },
+    });
     expect(await h.dispatcher.dispatch(NOW)).toEqual({
       sent: 3,
       retried: 1,
       failed: 0,
       cancelled: 0,
     });
+    expect(handedAtLastRender).toEqual([]);
+    expect(h.delivered.sort()).toEqual(['u0@example.test', 'u1@example.test', 'u3@example.test']);
     expect(h.outcomes().find((o) => o.id === 'm2')).toMatchObject({
       status: 'queued',
       attempts: 1,
@@ -201,5 +228,37 @@ describe('OutboxDispatcher batches', () => {
       status: 'cancelled',
       attempts: 0,
     });
+  });
+
+  it('settles with the expiry notices each sent email named, as rendered: none of a refused email, of a dropped line or of another kind', async () => {
+    const revoked_at = new Date('2029-12-02T00:00:00Z');
+    const byOutbox: Record<string, NoticeRow[]> = {
+      m0: [
+        notice({ outbox_id: 'm0', token_id: 'a', kind: noticeKind.before(7) }),
+        notice({ outbox_id: 'm0', token_id: 'b', kind: noticeKind.expired }),
+        notice({ outbox_id: 'm0', token_id: 'c', kind: COUNTED }),
+        notice({ outbox_id: 'm0', token_id: 'd', kind: noticeKind.unused, revoked_at }),
+      ],
+      // Refused by the server: nothing of it is recorded.
+      m1: [notice({ outbox_id: 'm1', token_id: 'e', kind: noticeKind.before(1) })],
+      m2: [
+        notice({ outbox_id: 'm2', token_id: 'f', kind: noticeKind.shortened(NOW) }),
+        // A warning about a token revoked since is not in the email, so not recorded.
+        notice({ outbox_id: 'm2', token_id: 'g', kind: noticeKind.before(7), revoked_at }),
+        notice({ outbox_id: 'm2', token_id: 'h', kind: noticeKind.leaked, revoked_at }),
+      ],
+    };
+    const h = harness(
+      3,
+      (m) => (m.to === 'u1@example.test' ? Promise.reject(new Error('451')) : Promise.resolve()),
+      (id) => byOutbox[id],
+    );
+    expect(await h.dispatcher.dispatch(NOW)).toMatchObject({ sent: 2, retried: 1 });
+    const recorded = h.settled.flatMap((s) => s.sentNotices);
+    expect(recorded.sort((x, y) => x.tokenId.localeCompare(y.tokenId))).toEqual([
+      { outboxId: 'm0', tokenId: 'a', kind: noticeKind.before(7) },
+      { outboxId: 'm0', tokenId: 'b', kind: noticeKind.expired },
+      { outboxId: 'm2', tokenId: 'f', kind: noticeKind.shortened(NOW) },
+    ]);
   });
 });

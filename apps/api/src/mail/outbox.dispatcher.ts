@@ -3,13 +3,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
 import { Mailer } from './mailer.js';
 import { accountEmail, accountLink } from './account-email.js';
-import { isWarning } from './notice-kinds.js';
+import { isExpiryNotice, isStaleUnusedWarning, isWarning } from './notice-kinds.js';
 import { noticeEmail, type NoticeLine, type Recipient } from './notice-email.js';
 import {
   OutboxRepository,
   type ClaimedRow,
   type NoticeRow,
   type Outcome,
+  type SentNotice,
 } from './outbox.repository.js';
 import type { MailMessage } from './mailer.js';
 
@@ -40,8 +41,6 @@ export interface DispatchResult {
   cancelled: number;
 }
 
-const UNUSED_BEFORE = 'unused-before:';
-
 /**
  * The lines of a notice email still worth sending. A warning about a token revoked since
  * leaves nothing to warn about, nor does an unused-token warning (`unused-before:<days>:<last
@@ -61,21 +60,14 @@ export function noticeLines(notices: NoticeRow[]): NoticeLine[] {
     }));
 }
 
-/** An `unused-before:<days>:<ISO>` kind counted from another last use than `lastUse` (ISO). */
-export function isStaleUnusedWarning(kind: string, lastUse: string | null): boolean {
-  if (!kind.startsWith(UNUSED_BEFORE)) return false;
-  const counted = kind.slice(kind.indexOf(':', UNUSED_BEFORE.length) + 1);
-  return counted !== lastUse;
-}
-
 /**
  * Sends the mail outbox in batches. Each worker claims up to {@link BATCH_SIZE} due emails
  * in one statement (`FOR UPDATE SKIP LOCKED`, so instances and workers never claim the same
  * one), reads all their notices in one more, renders them, hands them to the pooled SMTP
  * transport at once, and settles the batch in one statement before the commit: the emails
- * the server accepted are marked sent (with their `token.expiry_notice_sent` events), each
- * refused one is queued again with its own backoff (or parked as failed), and nothing is
- * marked sent before its send succeeded.
+ * the server accepted are marked sent (with a `token.expiry_notice_sent` event for each
+ * expiry notice the email named, as rendered), each refused one is queued again with its own
+ * backoff (or parked as failed), and nothing is marked sent before its send succeeded.
  *
  * Exactly once: an email is sent only by the transaction that holds its row lock, and its
  * row says sent when that transaction commits, so no other worker or instance can claim it
@@ -173,26 +165,31 @@ export class OutboxDispatcher {
       };
       // Every message is rendered before the first one is sent: a message that cannot be
       // rendered counts as a failed attempt of its own and never aborts a batch mid-send.
-      const messages: [ClaimedRow, MailMessage][] = [];
+      const messages: [ClaimedRow, Rendered][] = [];
       for (const row of rows) {
-        let message: MailMessage | null;
+        let rendered: Rendered | null;
         try {
-          message = this.render(row, notices.get(row.id) ?? [], now);
+          rendered = this.render(row, notices.get(row.id) ?? [], now);
         } catch (error) {
           retry(row, error);
           continue;
         }
-        if (message) messages.push([row, message]);
+        if (rendered) messages.push([row, rendered]);
         else {
           outcomes.push({ id: row.id, status: 'cancelled', attempts: row.attempts });
           result.cancelled++;
         }
       }
       let delivered = 0;
-      const sends = messages.map(([row, message]) =>
+      // The expiry notices the sent emails named, as rendered: their history events.
+      const sentNotices: SentNotice[] = [];
+      const sends = messages.map(([row, { message, lines }]) =>
         this.mailer.send(message).then(
           () => {
             outcomes.push({ id: row.id, status: 'sent', attempts: row.attempts + 1 });
+            for (const line of lines)
+              if (isExpiryNotice(line.kind))
+                sentNotices.push({ outboxId: row.id, tokenId: line.tokenId, kind: line.kind });
             result.sent++;
             delivered++;
           },
@@ -200,13 +197,16 @@ export class OutboxDispatcher {
         ),
       );
       await Promise.all(sends);
-      await this.outbox.settle(em, outcomes, now);
+      await this.outbox.settle(em, outcomes, sentNotices, now);
       return rows.length === BATCH_SIZE && (delivered > 0 || sends.length === 0);
     });
   }
 
-  /** The email a claimed row stands for, or null when there is nothing left to say. */
-  private render(row: ClaimedRow, notices: NoticeRow[], now: Date): MailMessage | null {
+  /**
+   * The email a claimed row stands for, with the notice lines it names, or null when there is
+   * nothing left to say.
+   */
+  private render(row: ClaimedRow, notices: NoticeRow[], now: Date): Rendered | null {
     const recipient: Recipient = {
       email: row.email,
       displayName: row.display_name,
@@ -219,12 +219,17 @@ export class OutboxDispatcher {
       const expiresAt = row.link_expires_at ? new Date(row.link_expires_at) : null;
       if (!row.link_secret || !expiresAt || expiresAt <= now) return null;
       const link = accountLink(this.config.publicUrl, row.kind, row.link_secret);
-      return accountEmail(row.kind, recipient, link, expiresAt);
+      return { message: accountEmail(row.kind, recipient, link, expiresAt), lines: [] };
     }
     const lines = noticeLines(notices);
     if (!lines.length) return null;
-    return noticeEmail(recipient, lines, this.config.publicUrl, now);
+    return { message: noticeEmail(recipient, lines, this.config.publicUrl, now), lines };
   }
+}
+
+interface Rendered {
+  message: MailMessage;
+  lines: NoticeLine[];
 }
 
 /** Notice rows by the email that carries them, in the order read. */

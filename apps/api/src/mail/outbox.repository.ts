@@ -52,6 +52,13 @@ export interface NoticeRow {
   last_use: string;
 }
 
+/** A notice a sent email named (as rendered), for its history event. */
+export interface SentNotice {
+  outboxId: string;
+  tokenId: string;
+  kind: string;
+}
+
 /** How a claimed email settled; `attempts` counts this attempt (a cancel leaves it as it was). */
 export type Outcome =
   | { id: string; status: 'sent' | 'cancelled'; attempts: number }
@@ -112,12 +119,18 @@ export class OutboxRepository {
   }
 
   /**
-   * Settles a claimed batch in one statement: each email sent (with one
-   * `token.expiry_notice_sent` event per expiry notice — before, expired, shortened — of a
-   * token still unrevoked), queued again for a retry, parked as failed, or cancelled. Every
-   * outcome but a retry erases the row's copy of its one-time link.
+   * Settles a claimed batch in one statement: each email sent, queued again for a retry,
+   * parked as failed, or cancelled, and one `token.expiry_notice_sent` event per notice of
+   * `sentNotices` (the expiry notices the sent emails named, as the dispatcher rendered them)
+   * whose email is settled as sent. Every outcome but a retry erases the row's copy of its
+   * one-time link.
    */
-  async settle(em: EntityManager, outcomes: Outcome[], now: Date): Promise<void> {
+  async settle(
+    em: EntityManager,
+    outcomes: Outcome[],
+    sentNotices: SentNotice[],
+    now: Date,
+  ): Promise<void> {
     if (!outcomes.length) return;
     await execute(
       em,
@@ -133,14 +146,16 @@ export class OutboxRepository {
                 ${ERASE_LINK_UNLESS_QUEUED}
            from outcome x
           where o.id = any(?::uuid[]) and o.id = x.id
-         returning o.id, o.status)
+         returning o.id, o.status),
+       named as (
+         select * from jsonb_to_recordset(?::jsonb) as s(outbox_id uuid, token_id uuid, kind text))
        ${insertHistorySql(`select n.tenant_id, ?::timestamptz as occurred_at, 'token.expiry_notice_sent'::text as type,
               null::uuid as actor_id, n.owner_id as subject_user_id, n.token_id, t.label as token_label,
               jsonb_build_object('kind', n.kind, 'expiresAt', t.expires_at) as details
-         from token_notice n join access_token t on t.id = n.token_id
-        where n.outbox_id = any(?::uuid[]) and n.outbox_id in (select id from settled where status = 'sent')
-          and t.revoked_at is null
-          and (n.kind like 'before:%' or n.kind = 'expired' or n.kind like 'shortened:%')`)}`,
+         from named s
+         join settled on settled.id = s.outbox_id and settled.status = 'sent'
+         join token_notice n on n.token_id = s.token_id and n.kind = s.kind and n.outbox_id = s.outbox_id
+         join access_token t on t.id = n.token_id`)}`,
       [
         JSON.stringify(
           outcomes.map((o) => ({
@@ -153,8 +168,10 @@ export class OutboxRepository {
         ),
         now,
         uuidArray(outcomes.map((o) => o.id)),
+        JSON.stringify(
+          sentNotices.map((n) => ({ outbox_id: n.outboxId, token_id: n.tokenId, kind: n.kind })),
+        ),
         now,
-        uuidArray(outcomes.filter((o) => o.status === 'sent').map((o) => o.id)),
       ],
     );
   }
