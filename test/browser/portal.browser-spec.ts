@@ -58,7 +58,16 @@ describe('portal in a real browser', () => {
     await dialog.getByLabel('Display name').fill('Carol Jones');
     await dialog.getByLabel('Email', { exact: true }).fill('carol@example.test');
     await dialog.getByLabel('Password', { exact: true }).fill('carols-long-password');
+    // The API's answer itself, so that a refusal fails here with its status and message
+    // rather than as a dialog that never closes.
+    const answer = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' &&
+        new URL(response.url()).pathname === '/api/admin/users',
+    );
     await dialog.getByRole('button', { name: 'Create user' }).click();
+    const created = await answer;
+    expect(`${created.status()} ${await created.text()}`).toMatch(/^201 /);
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('table').getByText('carol', { exact: true }).waitFor();
 
