@@ -1,10 +1,20 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config.js';
+import { RowTapClient } from './row-tap.js';
 
 /** int8, numeric, date, time, timestamp, timestamptz. */
 const RAW_TYPES = new Set([20, 1700, 1082, 1083, 1114, 1184]);
 const raw = (value: string) => value;
+
+/**
+ * How the source connection parses a column's text: exact values as text — 64-bit integers,
+ * decimals, dates and times are written to OData JSON as PostgreSQL prints them, never
+ * through a lossy JS number or Date — and pg's parsers for the rest.
+ */
+export function sourceTypeParser(oid: number): (text: string) => unknown {
+  return RAW_TYPES.has(oid) ? raw : pg.types.getTypeParser(oid, 'text');
+}
 
 /**
  * The read-only connection data sources are served from (the customer's database): every
@@ -21,12 +31,12 @@ export class SourceDatabase implements OnModuleDestroy {
       connectionString: config.sourceDatabaseUrl,
       max: 10,
       options: '-c default_transaction_read_only=on -c statement_timeout=60000 -c timezone=UTC',
-      // Exact values as text: 64-bit integers, decimals, dates and times are written to
-      // OData JSON as PostgreSQL prints them, never through a lossy JS number or Date.
       types: {
         getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-          RAW_TYPES.has(oid) ? raw : pg.types.getTypeParser(oid, format),
+          format === 'binary' ? pg.types.getTypeParser(oid, format) : sourceTypeParser(oid),
       },
+      // Its clients can hand a statement's rows over as bytes (the feed's pages).
+      Client: RowTapClient,
       application_name: 'feedpass-odata',
     });
     // An idle client that loses its server must not crash the process.

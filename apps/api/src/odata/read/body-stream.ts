@@ -3,6 +3,12 @@ import type { ServerResponse } from 'node:http';
 import type { Transform } from 'node:stream';
 import { createEncoder, type ContentEncoding } from '../compression.js';
 
+/** Text or bytes waiting to be written; `written` is told when bytes have been. */
+interface Queued {
+  chunk: string | Buffer;
+  written?: () => void;
+}
+
 /** How much text is gathered before it is handed to the socket (or the compressor). */
 const CHUNK_CHARS = 64 * 1024;
 
@@ -23,7 +29,11 @@ export interface BodyHead {
  * clean error response.
  */
 export class BodyStream {
+  /** Text not yet handed on, after {@link queued}. */
   private pending = '';
+  /** Chunks of bytes (and text before them) not yet handed on, in order. */
+  private queued: Queued[] = [];
+  private queuedBytes = 0;
   private encoder: Transform | null = null;
   private target: NodeJS.WritableStream | null = null;
   /** Set when the sink asked to wait: resolves on its 'drain' (listened for at once). */
@@ -68,6 +78,22 @@ export class BodyStream {
     if (this.pending.length >= CHUNK_CHARS) this.send();
   }
 
+  /**
+   * Queues bytes without waiting (JSON written as bytes, odata/row-bytes.ts), as
+   * {@link push} queues text; `written` runs once they are written (so their memory can be
+   * reused), or never.
+   */
+  pushBytes(bytes: Buffer, written: () => void): void {
+    if (this.pending) {
+      this.queued.push({ chunk: this.pending });
+      this.queuedBytes += this.pending.length;
+      this.pending = '';
+    }
+    this.queued.push({ chunk: bytes, written });
+    this.queuedBytes += bytes.length;
+    if (this.queuedBytes >= CHUNK_CHARS) this.send();
+  }
+
   /** Resolves once what was pushed has been taken by the sink. */
   async settle(): Promise<void> {
     const draining = this.draining;
@@ -79,7 +105,11 @@ export class BodyStream {
   async end(): Promise<void> {
     if (!this.target && (this.head || !this.options.encoding)) {
       // A body in one piece: a Content-Length instead of chunked encoding.
-      const bytes = Buffer.from(this.pending, 'utf8');
+      const pieces = [...this.queued, { chunk: this.pending }];
+      const bytes = Buffer.concat(
+        pieces.map(({ chunk }) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)),
+      );
+      for (const piece of pieces) piece.written?.();
       this.begin();
       this.res.setHeader('Content-Length', bytes.length);
       this.res.end(this.head ? undefined : bytes);
@@ -99,12 +129,22 @@ export class BodyStream {
 
   /** Hands the queued text to the sink; notes whether the sink is full. */
   private send(): void {
-    if (this.pending === '') return;
+    if (this.pending === '' && !this.queued.length) return;
     const target = this.begin();
-    const chunk = this.pending;
+    const pieces = this.queued;
+    if (this.pending) pieces.push({ chunk: this.pending });
+    this.queued = [];
+    this.queuedBytes = 0;
     this.pending = '';
-    if (this.head) return;
-    if (!target.write(chunk, 'utf8') && !this.draining) {
+    if (this.head) {
+      for (const piece of pieces) piece.written?.();
+      return;
+    }
+    let full = false;
+    for (const { chunk, written } of pieces) {
+      full = !target.write(chunk, written && (() => written())) || full;
+    }
+    if (full && !this.draining) {
       const draining = drained(target, this.res);
       // Awaited by settle(); a client gone before then must not be an unhandled rejection.
       draining.catch(() => undefined);

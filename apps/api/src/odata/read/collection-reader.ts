@@ -1,6 +1,7 @@
 import { quoteIdentifier, type EntitySetModel, type PropertyModel } from '../query/edm.js';
 import type { ExpandItem } from '../query/expand.js';
 import { compileFilterAst } from '../query/sql-compiler.js';
+import { JsonChunks, RowBytesWriter } from '../row-bytes.js';
 import { rowWriter } from '../serialize.js';
 import type { BodyStream } from './body-stream.js';
 import {
@@ -107,9 +108,9 @@ export async function readCollection(
 
 /**
  * The common page, without `$count` or `$expand`: its rows are written as PostgreSQL sends
- * them (arrays, not objects), so the server's work overlaps the database's and a page is
- * never held whole, neither as rows nor as text. The row after the page only says that there
- * is more.
+ * them, from the bytes of each row straight into the bytes of the response (odata/row-bytes.ts),
+ * so the server's work overlaps the database's and a page is never held whole, neither as
+ * rows nor as text. The row after the page only says that there is more.
  */
 async function streamPage(
   plan: PagePlan,
@@ -119,26 +120,39 @@ async function streamPage(
   out: BodyStream,
 ): Promise<void> {
   const positions = new Map(plan.columns.map((p, i) => [p, i]));
-  const write = rowWriter(
-    options.select ?? options.model.properties,
-    { ieee754: settings.ieee754, omitNulls: settings.omitNulls, prefix: settings.rowPrefix },
-    positions,
-  );
-  out.push(pageHead(settings, null));
-  let written = 0;
-  let last: unknown[] | null = null;
-  let more = false;
-  await stream(plan.sql, plan.params, (row) => {
-    if (written === plan.take) {
-      more = plan.take < plan.remaining;
-      return;
-    }
-    out.push((written ? ',' : '') + write(row));
-    written++;
-    last = row;
+  const rows = new RowBytesWriter(options.select ?? options.model.properties, positions, {
+    ieee754: settings.ieee754,
+    omitNulls: settings.omitNulls,
+    prefix: settings.rowPrefix,
   });
-  const row: unknown[] | null = more ? last : null;
-  out.push(pageTail(plan, settings, written, row && ((o) => row[positions.get(o.property)!])));
+  const json = new JsonChunks((bytes, written) => out.pushBytes(bytes, written));
+  json.text(pageHead(settings, null));
+  let written = 0;
+  let last: { bytes: Buffer; start: number } | null = null;
+  let more = false;
+  await stream(plan.sql, plan.params, {
+    describe: (columns) => rows.describe(columns),
+    row: (bytes, start, end) => {
+      if (written === plan.take) {
+        more = plan.take < plan.remaining;
+        return;
+      }
+      if (written) json.byte(0x2c); // ,
+      rows.write(json, bytes, start, end);
+      written++;
+      last = { bytes, start };
+    },
+  });
+  const row = more ? (last as { bytes: Buffer; start: number } | null) : null;
+  json.text(
+    pageTail(
+      plan,
+      settings,
+      written,
+      row && ((o) => rows.value(row.bytes, row.start, positions.get(o.property)!)),
+    ),
+  );
+  json.end();
   await out.settle();
 }
 

@@ -1,19 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { SourceDatabase } from '../../data-sources/source-database.js';
+import type { RowTapClient } from '../../data-sources/row-tap.js';
+import { SourceDatabase, sourceTypeParser } from '../../data-sources/source-database.js';
+import type { SourceColumn } from '../row-bytes.js';
 import { ODataException } from '../odata-error.js';
 import { quoteIdentifier } from '../query/edm.js';
 import { ODataQueryError } from '../query/odata-query-error.js';
 
 type Row = Record<string, unknown>;
 
-/** `SourceQuery.stream`: each row as an array of column values, as it arrives. */
-export type StreamQuery = (
-  text: string,
-  values: unknown[],
-  onRow: (row: unknown[]) => void,
-) => Promise<number>;
+/**
+ * `SourceQuery.stream`: the statement's columns (`describe`), then each row as the bytes of
+ * its DataRow message, as it arrives (data-sources/row-tap.ts).
+ */
+export interface StreamSink {
+  describe(columns: SourceColumn[]): void;
+  row(bytes: Buffer, start: number, end: number): void;
+}
+
+/** Resolves with the number of rows once all came. */
+export type StreamQuery = (text: string, values: unknown[], sink: StreamSink) => Promise<number>;
 
 /**
  * The feed's statements against the read-only source connection. A value PostgreSQL cannot
@@ -45,40 +52,31 @@ export class SourceQuery {
   };
 
   /**
-   * Runs a statement and hands each row to `onRow` as it arrives, as an array of column
-   * values in select order (no object per row, nothing accumulated): the page is written
-   * while PostgreSQL is still sending it. Resolves with the number of rows once all came.
+   * Runs a statement and hands each row to `sink` as it arrives, as PostgreSQL sent it (no
+   * string per value, no object per row, nothing accumulated): the page is written while
+   * PostgreSQL is still sending it. A sink that throws gets no more rows; its error is
+   * thrown once the statement is over.
    */
-  readonly stream: StreamQuery = async (text, values, onRow) => {
-    const client = await this.source.pool.connect();
-    let failure: unknown = null;
+  readonly stream: StreamQuery = async (text, values, sink) => {
+    const client = (await this.source.pool.connect()) as pg.PoolClient & RowTapClient;
     let rows = 0;
     try {
-      await new Promise<void>((resolve, reject) => {
-        // rowMode is pg's documented option; its typings only list it for Client.query.
-        const config: pg.QueryArrayConfig = { text, values, rowMode: 'array' };
-        const query = client.query(new pg.Query(config));
-        query.on('row', (row: unknown[]) => {
-          if (failure) return;
-          try {
-            rows++;
-            onRow(row);
-          } catch (error) {
-            // Thrown inside pg's parser it would break the connection: keep it for the end.
-            failure = error;
-          }
-        });
-        query.on('end', () => resolve());
-        query.on('error', reject);
+      await client.rawRows(text, values, {
+        describe: (oids) =>
+          sink.describe(oids.map((oid) => ({ oid, parse: sourceTypeParser(oid) }))),
+        row: (bytes, start, end) => {
+          rows++;
+          sink.row(bytes, start, end);
+        },
       });
+      client.release();
+      return rows;
     } catch (error) {
-      // A statement PostgreSQL refused leaves the connection usable; any other failure does not.
+      // A statement PostgreSQL refused leaves the connection usable; any other failure
+      // (the sink's own, a lost connection) is not worth the risk.
       client.release((error as { code?: string }).code ? undefined : true);
       throw translated(error);
     }
-    client.release();
-    if (failure) throw failure;
-    return rows;
   };
 }
 
