@@ -44,26 +44,25 @@ export function explain() {
 
     pagingRss: ({ max, before, timeline, atBoot, limit }) =>
       `The server peaked at ${n0(max / 1e6)} MB while paging (${n0(before / 1e6)} MB before; ${timeline}). ` +
-      `${atBoot ? `It took ${n0(atBoot / 1e6)} MB right after boot. ` : ''}The uncompressed passes stay near ` +
-      `where they start (each page is streamed row by row, never held whole); the peak comes from the passes that ` +
-      `follow a gzip pass (see the per-pass peaks above). \`--trace-gc\` of the server over this figure showed the V8 ` +
-      `heap never above ≈ 92 MB and only four full collections in the run, so the growth is native memory: the 64 kB ` +
-      `Buffers each response hands to zlib's thread and the sockets' read buffers outlive two scavenges while they ` +
-      `queue, get promoted, and are freed only at the next full collection. Capping the old space ` +
-      `(\`--max-old-space-size=128\`) made V8 collect sooner and held the peak to ≈ 190 MB in an A/B run, but it would ` +
-      `also cap the pages that must be held whole ($expand, $count) under concurrency, so the image does not use it.\n\n` +
-      `What this run has that the last report did not (each measured in A/B runs while it was written): ` +
-      `\`MALLOC_TRIM_THRESHOLD_=131072\` in the image (each argon2id password check, 19 MiB, ran on a libuv thread whose ` +
-      `malloc arena kept its peak: four sign-ins took the process from 148 to 206 MB, with the setting to 149 MB), ` +
-      `rows streamed from PostgreSQL instead of a page of row objects and a page-sized string, and 16 MB semi-spaces ` +
-      `instead of 32 (8 MB gave the same peak for ≈ 15 % more server CPU; 32 MB ≈ 30 MB more at boot and at peak). ` +
-      `The fixed footprint (Nest, MikroORM, OpenID and mail clients, ≈ 60 MB of mapped code) is ≈ 150 MB of the limit's ${limit}.`,
+      `${atBoot ? `It took ${n0(atBoot / 1e6)} MB right after boot. ` : ''}Since this round a page's rows are never ` +
+      `strings (data-sources/row-tap.ts, odata/row-bytes.ts), so paging leaves almost no garbage on V8's heap; what it ` +
+      `allocates lies outside it: a new ArrayBuffer for every read from PostgreSQL's socket (≈ 1.1 MB a page). V8 ` +
+      `collects those only when they add up to its external-memory trigger (≈ 64 MB over the last full collection), so ` +
+      `the process holds some 40 MB of spent read buffers at any time: the step in the timeline above, within the first ` +
+      `50 pages, and flat after it. Before, the strings made V8 scavenge often and the read buffers went with them (≈ 177 ` +
+      `MB through the first pass). A \`--cpu-prof\` shows the same cause: garbage collection is ≈ 20 % of the server's ` +
+      `busy time while paging, most of it collections that external memory asked for. Smaller semi-spaces do not change ` +
+      `it (8 and 4 MB: 231 and 223 MB in \`--only paging\` runs); the response's own 64 kB chunks are already reused once ` +
+      `written (a new Buffer per chunk took the peak from 227 to 251 MB). The next step is to read PostgreSQL's socket ` +
+      `into one reused buffer (net.Socket's \`onread\` option, for source connections without TLS), so that reading ` +
+      `rows allocates nothing. The fixed footprint (Nest, MikroORM, OpenID and mail clients, ≈ 60 MB of mapped code) is ` +
+      `≈ 150 MB of the limit's ${limit}.`,
 
     pagingGzipRss: ({ max, before, timeline, limit }) =>
       `With gzip the server peaked at ${n0(max / 1e6)} MB (${n0(before / 1e6)} MB before its first gzip pass; ${timeline}). ` +
-      `The cause is the one explained under the uncompressed figure: buffers queued for zlib's thread are promoted ` +
-      `and wait for a full collection, so each gzip pass leaves the process some tens of MB above the ${limit} MB limit ` +
-      `until V8 runs one.`,
+      `The cause is the one explained under the uncompressed figure: spent read buffers from PostgreSQL's socket wait ` +
+      `for a collection that only their sum triggers, which keeps the process some tens of MB above the ${limit} MB ` +
+      `limit; compression adds little (zlib's input is the same reused chunks).`,
 
     pagingGzip: ({ gzipRate, appRate, baseRate, gz, id }) =>
       `Compressed paging reached ${n0(gzipRate)} rows/s against ${n0(appRate)} rows/s uncompressed and ${n0(baseRate)} ` +
@@ -79,22 +78,23 @@ export function explain() {
 
     paging: ({ appRate, baseRate, cpuText }) =>
       `The feed reached ${n0(appRate)} rows/s against ${n0(baseRate)} rows/s for the same keyset queries serialised in ` +
-      `one process (${cpuText}). A \`--cpu-prof\` of the server over this figure: pg's row parsing (utf8Slice and ` +
-      `Buffer.toString per field, parseDataRowMessage, the row events) is ≈ 40 % of the server's busy time and is the ` +
-      `baseline's own main cost too; the row writer (odata/serialize.ts) fell from ≈ 19 % to ≈ 9 % with strings and ` +
-      `timestamps written without JSON.stringify where nothing needs escaping; socket writes (writev) ≈ 7 %; ` +
-      `garbage collection 2–7 % depending on the semi-space size. On top of the baseline's work the feed authenticates ` +
-      `and routes 200 HTTP requests, writes ~190 MB to a socket, and the client reads it — all on the same two cores, ` +
-      `so the ratio moves with the machine's load (0.54–0.71 over the A/B runs of this change, while other work ran; ` +
-      `0.46 before it). The server is the busiest process (its CPU per pass is close to the pass's wall time), so what ` +
-      `remains is per-row work that pg and the HTTP path both need; the one large step left would be to have ` +
-      `PostgreSQL write each row's JSON (one text field per row instead of ten): measured in psql, that costs ` +
-      `PostgreSQL ≈ 1.9 s more per million rows than it saves the server, on the same two cores.`,
+      `one process (${cpuText}). This round took pg's row parsing out of the feed: the source pool's clients hand a ` +
+      `page's DataRow messages over as bytes (data-sources/row-tap.ts, between the socket and pg's own parser, which ` +
+      `still runs the statement), and odata/row-bytes.ts writes each row's JSON straight from them into reused 64 kB ` +
+      `chunks: integers, numbers, timestamps, booleans and strings with nothing to escape are copied byte by byte, ` +
+      `anything else goes through pg's parser and serialize.ts, so the JSON is the same to the byte (a property spec ` +
+      `checks it over every type). A \`--cpu-prof\` of the server over the paging group (two plain and two gzip passes): ` +
+      `its busy time fell from 14.8 s to 9.4 s; pg's parsing, ≈ 6.1 s of it before (utf8Slice and Buffer.toString per ` +
+      `value, the DataRow messages, the row events), is gone; the byte writer is ≈ 21 % of what is left, socket writes ` +
+      `(writev) ≈ 12 %, the tap's framing ≈ 2.5 %, zlib ≈ 7 %, and garbage collection ≈ 20 % (see the RSS figure). ` +
+      `The baseline still pays for pg's parsing and JSON.stringify, so the feed now runs ahead of it; the ratio moves ` +
+      `with the machine's load (1.04–1.37 over this round's \`--only paging\` runs, where the baseline itself ranged ` +
+      `from ≈ 250,000 to ≈ 360,000 rows/s; 0.63 in the last report).`,
 
     expand: ({ expanded, plain, cpuText, bytes }) =>
       `Paging with $expand=Account took ${expanded.toFixed(2)} s against ${plain.toFixed(2)} s for the plain read ` +
       `(${cpuText}). The expansion is one extra statement per page (\`id = any($1)\` over the page's distinct accounts), ` +
-      `and since this round each account is written once per page and its JSON reused for every deal that has it ` +
+      `and since the last round each account is written once per page and its JSON reused for every deal that has it ` +
       `(read/expansion.ts; 1.88× → 1.63× in a \`--only expand\` run). What is left: the body is ${bytes} MB of JSON, ` +
       `≈ 1.6 times the plain read's, and every byte is written to the socket and parsed by the client on the same two ` +
       `cores; and a page with $expand is read whole as row objects (the expansion needs the page's foreign keys ` +
@@ -191,46 +191,33 @@ export function notes({ workarounds = [], appRssAfterLoad, failedSignIns } = {})
  * this round changed (earlier rounds' changes are in git and in the notes above).
  */
 export function changes() {
-  const columns = ['2026-11-25', '2026-12-02 (round 1)'];
+  const columns = ['2026-11-25', '2026-12-02 (round 1)', '2026-12-02 (last report)'];
   const row = (id, title, values, change) => ({ id, title, values, change });
   const unchanged = 'nothing in its path changed this round';
+  const bytes =
+    "a page's rows written from PostgreSQL's DataRow bytes straight into JSON bytes, without a string per value (data-sources/row-tap.ts, odata/row-bytes.ts); the response's chunks reused once written";
   return {
     columns,
     rows: [
       row(
         'odata-vs-liveness',
         'Service document vs GET /api/health',
-        ['0.14 (626 req/s)', '0.11 (1,569 req/s)'],
-        "concurrent feed sign-ins share one prepared statement (database/batched-read.ts: a read is answered only by a statement sent after it was asked, so revocation still bites on the very next request); the feed's reads answered in front of Express's router and Nest's route pipeline by the same middlewares, guard, service and error rendering (odata/feed-lane.ts); service document and $metadata written once per feed model; the token digest with one-shot `crypto.hash`",
+        ['0.14 (626 req/s)', '0.11 (1,569 req/s)', '0.34 (10,636 req/s)'],
+        unchanged,
       ),
-      row('liveness-vs-bare', 'GET /api/health vs bare node:http', ['0.09', '0.71'], unchanged),
-      row(
-        'paging',
-        'Rows/s paging 1,000,000 rows via nextLink',
-        ['0.46', '0.61'],
-        "each page's sign-in and routing through the feed lane (≈ 0.1 ms of a ≈ 20 ms page)",
-      ),
-      row('paging-rss', 'Server RSS while paging', ['311 MB', '215 MB'], unchanged),
-      row('paging-gzip', 'The same with gzip', ['0.42', '0.49'], 'as for the uncompressed pages'),
-      row('paging-gzip-bytes', 'Bytes on the wire with gzip', ['0.12', '0.13'], unchanged),
-      row('paging-gzip-rss', 'Server RSS while paging with gzip', ['305 MB', '213 MB'], unchanged),
-      row(
-        'expand',
-        '`$expand` of Deals → Account',
-        ['1.50×', '1.66×'],
-        'each related row written once per page, not once per parent; a one-column foreign key matched without arrays; pages through the feed lane',
-      ),
-      row(
-        'concurrency',
-        '20 refreshes at once vs one alone',
-        ['not measured', '1.17'],
-        'sign-ins of concurrent refreshes share statements; pages through the feed lane',
-      ),
-      row('notices', '10,000 notices vs nodemailer', ['2.25×', '1.17×'], unchanged),
+      row('liveness-vs-bare', 'GET /api/health vs bare node:http', ['0.09', '0.71', '0.65'], unchanged),
+      row('paging', 'Rows/s paging 1,000,000 rows via nextLink', ['0.46', '0.61', '0.63'], bytes),
+      row('paging-rss', 'Server RSS while paging', ['311 MB', '215 MB', '217 MB'], bytes),
+      row('paging-gzip', 'The same with gzip', ['0.42', '0.49', '0.41'], bytes),
+      row('paging-gzip-bytes', 'Bytes on the wire with gzip', ['0.12', '0.13', '0.13'], unchanged),
+      row('paging-gzip-rss', 'Server RSS while paging with gzip', ['305 MB', '213 MB', '215 MB'], bytes),
+      row('expand', '`$expand` of Deals → Account', ['1.50×', '1.66×', '1.71×'], unchanged),
+      row('concurrency', '20 refreshes at once vs one alone', ['not measured', '1.17', '1.03'], bytes),
+      row('notices', '10,000 notices vs nodemailer', ['2.25×', '1.17×', '0.92×'], unchanged),
       row(
         'unused',
         'Unused-token sweep, 1,000 due among 1,000,000',
-        ['not measured', '1.20'],
+        ['not measured', '1.20', '1.18'],
         unchanged,
       ),
     ],

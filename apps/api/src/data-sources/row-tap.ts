@@ -1,17 +1,20 @@
 import { EventEmitter } from 'node:events';
+import net from 'node:net';
 import pg from 'pg';
 
 /** PostgreSQL's DataRow message ('D'): one row, each column as a length and its text. */
 const DATA_ROW = 0x44;
 /** Every backend message: a type byte, then its length (which counts itself) as int32. */
 const HEADER = 5;
+/** The one buffer a connection without TLS reads its socket into. */
+const READ_BYTES = 64 * 1024;
 
 /**
  * Takes the rows of one statement as PostgreSQL sent them: `describe` first, with each
  * column's type OID, then `row` for each DataRow message, whose body lies in
  * `bytes[start, end)`: an int16 column count, then per column an int32 length (-1: null) and
- * that many bytes of text in the client encoding (UTF-8). The bytes are the client's to keep:
- * nothing writes to them afterwards.
+ * that many bytes of text in the client encoding (UTF-8). The bytes are valid during the call
+ * only (the connection reads into them again): a row to keep must be copied.
  */
 export interface RowSink {
   describe(typeOids: number[]): void;
@@ -40,7 +43,31 @@ export class RowTapClient extends pg.Client {
   private sink: RowSink | null = null;
 
   constructor(config?: string | pg.ClientConfig) {
-    super(config);
+    // Without TLS, the socket reads into one buffer, again and again (net.Socket's `onread`):
+    // a page's rows then allocate nothing, where a new buffer per read is ≈ 1 MB a page of
+    // memory outside V8's heap, which V8 frees only once enough of it has piled up. pg's
+    // TLS upgrade needs a socket that emits 'data', so with TLS the socket is pg's own kind.
+    let reading: { socket: net.Socket; to: ((bytes: Buffer) => void) | null } | null = null;
+    const buffer = Buffer.allocUnsafe(READ_BYTES);
+    const stream = (options?: { ssl?: unknown }) => {
+      if (options?.ssl) return new net.Socket();
+      const read = {
+        socket: null as unknown as net.Socket,
+        to: null as ((b: Buffer) => void) | null,
+      };
+      read.socket = new net.Socket({
+        onread: {
+          buffer,
+          callback: (size: number, bytes: Uint8Array) => {
+            read.to?.(Buffer.from(bytes.buffer, bytes.byteOffset, size));
+            return true;
+          },
+        },
+      });
+      reading = read;
+      return read.socket;
+    };
+    super({ ...(typeof config === 'string' ? { connectionString: config } : config), stream });
     const connection = (this as unknown as { connection: PgConnection }).connection;
     const attach = connection.attachListeners.bind(connection);
     // pg calls this once its socket is ready (after the TLS handshake, if any) with that
@@ -52,7 +79,9 @@ export class RowTapClient extends pg.Client {
         (run) => messages.emit('data', run),
         () => this.sink,
       );
-      socket.on('data', (chunk: Buffer) => frames.take(chunk));
+      const read = reading as { socket: net.Socket; to: ((b: Buffer) => void) | null } | null;
+      if (read && read.socket === socket) read.to = (bytes) => frames.take(bytes, true);
+      else socket.on('data', (chunk: Buffer) => frames.take(chunk, false));
       socket.on('end', () => messages.emit('end'));
     };
     connection.on('rowDescription', (message: { fields: { dataTypeID: number }[] }) =>
@@ -95,10 +124,11 @@ export class RowTapClient extends pg.Client {
 
 /**
  * Splits the socket's bytes into backend messages. Runs of messages go to pg's parser as
- * they are; a DataRow goes to the sink instead, when there is one. A message cut by the end
- * of a chunk waits for the next.
+ * they are (whole messages only, so it never keeps a reference to them); a DataRow goes to
+ * the sink instead, when there is one. A message cut by the end of a chunk waits for the
+ * next, copied when the chunk's buffer is read into again (`reused`). Exported for its spec.
  */
-class Framing {
+export class Framing {
   private carry: Buffer | null = null;
 
   constructor(
@@ -106,26 +136,54 @@ class Framing {
     private readonly sink: () => RowSink | null,
   ) {}
 
-  take(chunk: Buffer): void {
-    const bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = null;
-    let offset = 0;
-    let run = 0;
-    while (offset + HEADER <= bytes.length) {
-      const end = offset + 1 + bytes.readUInt32BE(offset + 1);
-      if (end > bytes.length) break;
-      if (bytes[offset] === DATA_ROW) {
+  take(chunk: Buffer, reused: boolean): void {
+    const offset = this.carry ? this.finishCarried(chunk) : 0;
+    if (offset < 0) return;
+    let at = offset;
+    let run = offset;
+    while (at + HEADER <= chunk.length) {
+      const end = at + 1 + chunk.readUInt32BE(at + 1);
+      if (end > chunk.length) break;
+      if (chunk[at] === DATA_ROW) {
         const sink = this.sink();
         if (sink) {
           // pg first reads what came before (the RowDescription, so `describe` runs first).
-          if (run < offset) this.toPg(bytes.subarray(run, offset));
-          sink.row(bytes, offset + HEADER, end);
+          if (run < at) this.toPg(chunk.subarray(run, at));
+          sink.row(chunk, at + HEADER, end);
           run = end;
         }
       }
-      offset = end;
+      at = end;
     }
-    if (run < offset) this.toPg(bytes.subarray(run, offset));
-    if (offset < bytes.length) this.carry = bytes.subarray(offset);
+    if (run < at) this.toPg(chunk.subarray(run, at));
+    if (at < chunk.length) {
+      const rest = chunk.subarray(at);
+      this.carry = reused ? Buffer.from(rest) : rest;
+    }
+  }
+
+  /**
+   * Completes the message the last chunk cut, from the start of this one, and hands it on:
+   * only its own bytes are copied. Returns where the chunk's next message starts, or -1 when
+   * the chunk did not finish it either.
+   */
+  private finishCarried(chunk: Buffer): number {
+    let carry = this.carry!;
+    let offset = 0;
+    if (carry.length < HEADER) {
+      offset = Math.min(HEADER - carry.length, chunk.length);
+      carry = Buffer.concat([carry, chunk.subarray(0, offset)]);
+    }
+    const missing = carry.length < HEADER ? Infinity : 1 + carry.readUInt32BE(1) - carry.length;
+    if (chunk.length - offset < missing) {
+      this.carry = Buffer.concat([carry, chunk.subarray(offset)]);
+      return -1;
+    }
+    const message = Buffer.concat([carry, chunk.subarray(offset, offset + missing)]);
+    this.carry = null;
+    const sink = message[0] === DATA_ROW ? this.sink() : null;
+    if (sink) sink.row(message, HEADER, message.length);
+    else this.toPg(message);
+    return offset + missing;
   }
 }

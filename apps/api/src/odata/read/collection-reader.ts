@@ -128,7 +128,8 @@ async function streamPage(
   const json = new JsonChunks((bytes, written) => out.pushBytes(bytes, written));
   json.text(pageHead(settings, null));
   let written = 0;
-  let last: { bytes: Buffer; start: number } | null = null;
+  // The page's last row, copied (the bytes are read into again): the next link starts after it.
+  let last: Buffer | null = null;
   let more = false;
   await stream(plan.sql, plan.params, {
     describe: (columns) => rows.describe(columns),
@@ -139,17 +140,16 @@ async function streamPage(
       }
       if (written) json.byte(0x2c); // ,
       rows.write(json, bytes, start, end);
-      written++;
-      last = { bytes, start };
+      if (++written === plan.take) last = Buffer.from(bytes.subarray(start, end));
     },
   });
-  const row = more ? (last as { bytes: Buffer; start: number } | null) : null;
+  const row = more ? (last as Buffer | null) : null;
   json.text(
     pageTail(
       plan,
       settings,
       written,
-      row && ((o) => rows.value(row.bytes, row.start, positions.get(o.property)!)),
+      row && ((o) => rows.value(row, 0, positions.get(o.property)!)),
     ),
   );
   json.end();
