@@ -92,6 +92,7 @@ function written(
   rows: Buffer[],
   offset: number,
   chunkSize?: number,
+  suffix?: string,
 ): string {
   const out: Buffer[] = [];
   const chunks = new JsonChunks((bytes, done) => {
@@ -101,7 +102,13 @@ function written(
   for (const row of rows) {
     // The row inside a larger buffer, as it lies in a socket's chunk.
     const padded = Buffer.concat([Buffer.alloc(offset, 0xee), row, Buffer.alloc(3, 0xee)]);
-    writer.write(chunks, padded, offset, offset + row.length);
+    writer.write(
+      chunks,
+      padded,
+      offset,
+      offset + row.length,
+      suffix === undefined ? undefined : Buffer.from(suffix),
+    );
   }
   chunks.end();
   return Buffer.concat(out).toString('utf8');
@@ -127,6 +134,10 @@ const scenario = fc.shuffledSubarray(COLUMNS, { minLength: 1 }).chain((columns) 
     prefix: fc.boolean(),
     /** Where the row starts in its buffer. */
     offset: fc.nat({ max: 40 }),
+    /** Expanded properties written after the row's own. */
+    suffix: fc.option(fc.constantFrom(',"Account":{"Id":7,"Name":"é"}', ',"Deals":[]', ''), {
+      nil: undefined,
+    }),
     /** Small chunks: rows spill into new ones. */
     chunkSize: fc.constantFrom(undefined, 1, 64),
   }),
@@ -153,8 +164,13 @@ describe('RowBytesWriter', () => {
           omitNulls: s.omitNulls,
           prefix: s.prefix ? '"@odata.id":null' : undefined,
         };
+        const suffix = s.suffix;
         const rows = s.rows.map((cells) => [Buffer.from('7'), ...[...cells].reverse()]);
-        const reference = rowWriter(properties, options, positions);
+        const reference = rowWriter(
+          properties,
+          { ...options, suffix: suffix === undefined ? undefined : () => suffix },
+          positions,
+        );
         const parsed = (cells: (Buffer | null)[]) => {
           try {
             return cells.map((cell, i) =>
@@ -170,7 +186,7 @@ describe('RowBytesWriter', () => {
 
         const writer = new RowBytesWriter(properties, positions, options);
         writer.describe(statement);
-        expect(written(writer, rows.map(dataRow), s.offset, s.chunkSize)).toBe(expected);
+        expect(written(writer, rows.map(dataRow), s.offset, s.chunkSize, suffix)).toBe(expected);
       }),
       { numRuns: 3000 },
     );

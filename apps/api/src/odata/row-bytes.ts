@@ -175,10 +175,13 @@ export class RowBytesWriter {
     }
   }
 
-  /** Writes one row (`src[start, end)`, a DataRow body) as a JSON object into `out`. */
-  write(out: JsonChunks, src: Buffer, start: number, end: number): void {
+  /**
+   * Writes one row (`src[start, end)`, a DataRow body) as a JSON object into `out`; `suffix`
+   * (expanded properties as UTF-8, each with a leading comma) is written last inside it.
+   */
+  write(out: JsonChunks, src: Buffer, start: number, end: number, suffix?: Buffer): void {
     this.locate(src, start);
-    out.room(GROWTH * (end - start) + this.fixed);
+    out.room(GROWTH * (end - start) + this.fixed + (suffix ? suffix.length : 0));
     const b = out.buf;
     let p = out.pos;
     b[p++] = 0x7b; // {
@@ -227,6 +230,7 @@ export class RowBytesWriter {
       }
       p = q;
     }
+    if (suffix?.length) p = copy(suffix, first ? 1 : 0, suffix.length, b, p);
     b[p++] = 0x7d; // }
     out.pos = p;
   }
@@ -234,6 +238,18 @@ export class RowBytesWriter {
   /** A column's value in a row as pg would have parsed it (null for SQL null). */
   value(src: Buffer, start: number, column: number): unknown {
     this.locate(src, start);
+    return this.parsed(src, column);
+  }
+
+  /** Some columns of a row as an object keyed by their names, their values as pg parses them. */
+  object(src: Buffer, start: number, columns: { name: string; column: number }[]) {
+    this.locate(src, start);
+    const row: Record<string, unknown> = {};
+    for (const { name, column } of columns) row[name] = this.parsed(src, column);
+    return row;
+  }
+
+  private parsed(src: Buffer, column: number): unknown {
     const length = this.lengths[column];
     if (length < 0) return null;
     const s = this.starts[column];

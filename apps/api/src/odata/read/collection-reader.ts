@@ -79,31 +79,106 @@ export async function readCollection(
   source: { query: Query; stream: StreamQuery },
   out: BodyStream,
 ): Promise<void> {
-  const model = options.model;
   const plan = planPage(scope, options, settings.pageSize);
-  const query = source.query;
   if (!options.count && !options.expand.length && plan.take > 0) {
     return streamPage(plan, options, settings, source.stream, out);
   }
-  const [rows, count] = await Promise.all([
-    plan.take > 0 ? query(plan.sql, plan.params) : Promise.resolve([] as Row[]),
-    plan.countSql ? query(plan.countSql, plan.countParams).then((r) => String(r[0].n)) : null,
-  ]);
-  const more = rows.length > plan.take && plan.take < plan.remaining;
-  const page = rows.length > plan.take ? rows.slice(0, plan.take) : rows;
-  const expand = await expansions(options.expand, model, page, query, settings);
+  return heldPage(plan, options, settings, source, out);
+}
 
-  const selected = options.select ?? model.properties;
-  const write = rowWriter(selected, {
+/**
+ * A page with `$count` or `$expand`: its rows are held as PostgreSQL sent them (one buffer of
+ * their bytes) until the count and the expansions are in — an expansion needs the page's
+ * foreign keys before the first row is written — then written from those bytes as a
+ * streamed page is, each row followed by its expanded properties.
+ */
+async function heldPage(
+  plan: PagePlan,
+  options: CollectionOptions,
+  settings: WriteSettings,
+  source: { query: Query; stream: StreamQuery },
+  out: BodyStream,
+): Promise<void> {
+  const model = options.model;
+  const positions = new Map(plan.columns.map((p, i) => [p, i]));
+  const rows = new RowBytesWriter(options.select ?? model.properties, positions, {
     ieee754: settings.ieee754,
     omitNulls: settings.omitNulls,
     prefix: settings.rowPrefix,
-    suffix: expand,
   });
-  await out.write(pageHead(settings, count));
-  for (let i = 0; i < page.length; i++) await out.write((i ? ',' : '') + write(page[i]));
-  const last = more && page.length ? page[page.length - 1] : null;
-  await out.write(pageTail(plan, settings, page.length, last && ((o) => last[o.property.column])));
+  const held = new HeldRows(plan.take);
+  const [, count] = await Promise.all([
+    plan.take > 0
+      ? source.stream(plan.sql, plan.params, {
+          describe: (columns) => rows.describe(columns),
+          row: (bytes, start, end) => held.add(bytes, start, end),
+        })
+      : null,
+    plan.countSql
+      ? source.query(plan.countSql, plan.countParams).then((r) => String(r[0].n))
+      : null,
+  ]);
+  const page = held.starts.length;
+  const more = held.seen > plan.take && plan.take < plan.remaining;
+  // What the expansions read of each parent: its join columns and key, as pg parses them.
+  const needed = unique([...parentColumns(options.expand, model), ...keyProperties(model)]).map(
+    (p) => ({ name: p.column, column: positions.get(p)! }),
+  );
+  const parents: Row[] = options.expand.length
+    ? held.starts.map((start) => rows.object(held.bytes, start, needed))
+    : [];
+  const expand = await expansions(options.expand, model, parents, source.query, settings);
+  // Parents that share a related row share its text (read/expansion.ts): encoded once a page.
+  const encoded = new Map<string, Buffer>();
+  const bytesOf = (text: string) => {
+    let bytes = encoded.get(text);
+    if (!bytes) encoded.set(text, (bytes = Buffer.from(text)));
+    return bytes;
+  };
+
+  const json = new JsonChunks((bytes, written) => out.pushBytes(bytes, written));
+  json.text(pageHead(settings, count));
+  for (let i = 0; i < page; i++) {
+    if (i) json.byte(0x2c); // ,
+    const suffix = expand && bytesOf(expand(parents[i]));
+    rows.write(json, held.bytes, held.starts[i], held.ends[i], suffix);
+  }
+  const last = more && page ? held.starts[page - 1] : -1;
+  json.text(
+    pageTail(
+      plan,
+      settings,
+      page,
+      last < 0 ? null : (o) => rows.value(held.bytes, last, positions.get(o.property)!),
+    ),
+  );
+  json.end();
+  await out.settle();
+}
+
+/** The first `limit` rows of a statement, copied into one buffer; `seen` counts them all. */
+class HeldRows {
+  bytes = Buffer.allocUnsafe(64 * 1024);
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  seen = 0;
+  private size = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(src: Buffer, start: number, end: number): void {
+    if (this.seen++ === this.limit) return;
+    const length = end - start;
+    if (this.size + length > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.size + length));
+      this.bytes.copy(bigger, 0, 0, this.size);
+      this.bytes = bigger;
+    }
+    src.copy(this.bytes, this.size, start, end);
+    this.starts.push(this.size);
+    this.size += length;
+    this.ends.push(this.size);
+  }
 }
 
 /**
