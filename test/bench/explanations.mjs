@@ -44,25 +44,23 @@ export function explain() {
 
     pagingRss: ({ max, before, timeline, atBoot, limit }) =>
       `The server peaked at ${n0(max / 1e6)} MB while paging (${n0(before / 1e6)} MB before; ${timeline}). ` +
-      `${atBoot ? `It took ${n0(atBoot / 1e6)} MB right after boot. ` : ''}Since this round a page's rows are never ` +
-      `strings (data-sources/row-tap.ts, odata/row-bytes.ts), so paging leaves almost no garbage on V8's heap; what it ` +
-      `allocates lies outside it: a new ArrayBuffer for every read from PostgreSQL's socket (≈ 1.1 MB a page). V8 ` +
-      `collects those only when they add up to its external-memory trigger (≈ 64 MB over the last full collection), so ` +
-      `the process holds some 40 MB of spent read buffers at any time: the step in the timeline above, within the first ` +
-      `50 pages, and flat after it. Before, the strings made V8 scavenge often and the read buffers went with them (≈ 177 ` +
-      `MB through the first pass). A \`--cpu-prof\` shows the same cause: garbage collection is ≈ 20 % of the server's ` +
-      `busy time while paging, most of it collections that external memory asked for. Smaller semi-spaces do not change ` +
-      `it (8 and 4 MB: 231 and 223 MB in \`--only paging\` runs); the response's own 64 kB chunks are already reused once ` +
-      `written (a new Buffer per chunk took the peak from 227 to 251 MB). The next step is to read PostgreSQL's socket ` +
-      `into one reused buffer (net.Socket's \`onread\` option, for source connections without TLS), so that reading ` +
-      `rows allocates nothing. The fixed footprint (Nest, MikroORM, OpenID and mail clients, ≈ 60 MB of mapped code) is ` +
-      `≈ 150 MB of the limit's ${limit}.`,
+      `${atBoot ? `It took ${n0(atBoot / 1e6)} MB right after boot. ` : ''}Paging now allocates almost nothing per ` +
+      `row: rows go from PostgreSQL's bytes to JSON bytes (data-sources/row-tap.ts, odata/row-bytes.ts), a source ` +
+      `connection without TLS reads its socket into one reused buffer, and the response's 64 kB chunks are reused once ` +
+      `written. Each of the three mattered, measured in \`--only paging\` runs while this round was written: with the ` +
+      `rows as bytes but a new buffer per socket read and per chunk the peak was 251 MB, with chunks reused 227 MB, ` +
+      `with the reads into one buffer too 188 MB. Such buffers are memory outside V8's heap, which V8 frees only when ` +
+      `they add up to its external-memory trigger (≈ 64 MB since the last full collection): with almost no JS garbage ` +
+      `left, nothing else made it collect (a \`--cpu-prof\` showed garbage collection at ≈ 20 % of the server's busy ` +
+      `time before the reads went into one buffer, ≈ 3 % after). Over TLS the socket's reads are pg's own, a new buffer ` +
+      `each, so expect some 40 MB more there. The fixed footprint (Nest, MikroORM, OpenID and mail clients, ≈ 60 MB of ` +
+      `mapped code) is ≈ 150 MB of the limit's ${limit}.`,
 
     pagingGzipRss: ({ max, before, timeline, limit }) =>
-      `With gzip the server peaked at ${n0(max / 1e6)} MB (${n0(before / 1e6)} MB before its first gzip pass; ${timeline}). ` +
-      `The cause is the one explained under the uncompressed figure: spent read buffers from PostgreSQL's socket wait ` +
-      `for a collection that only their sum triggers, which keeps the process some tens of MB above the ${limit} MB ` +
-      `limit; compression adds little (zlib's input is the same reused chunks).`,
+      `With gzip the server peaked at ${n0(max / 1e6)} MB (${n0(before / 1e6)} MB before its first gzip pass; ${timeline}), ` +
+      `against the ${limit} MB limit. Compression adds zlib's own output buffers, a new one per chunk (≈ 25 MB a pass, an ` +
+      `eighth of the input, which comes from the same reused chunks as the uncompressed pages); see the uncompressed ` +
+      `figure for the rest.`,
 
     pagingGzip: ({ gzipRate, appRate, baseRate, gz, id }) =>
       `Compressed paging reached ${n0(gzipRate)} rows/s against ${n0(appRate)} rows/s uncompressed and ${n0(baseRate)} ` +
@@ -83,24 +81,30 @@ export function explain() {
       `still runs the statement), and odata/row-bytes.ts writes each row's JSON straight from them into reused 64 kB ` +
       `chunks: integers, numbers, timestamps, booleans and strings with nothing to escape are copied byte by byte, ` +
       `anything else goes through pg's parser and serialize.ts, so the JSON is the same to the byte (a property spec ` +
-      `checks it over every type). A \`--cpu-prof\` of the server over the paging group (two plain and two gzip passes): ` +
-      `its busy time fell from 14.8 s to 9.4 s; pg's parsing, ≈ 6.1 s of it before (utf8Slice and Buffer.toString per ` +
-      `value, the DataRow messages, the row events), is gone; the byte writer is ≈ 21 % of what is left, socket writes ` +
-      `(writev) ≈ 12 %, the tap's framing ≈ 2.5 %, zlib ≈ 7 %, and garbage collection ≈ 20 % (see the RSS figure). ` +
-      `The baseline still pays for pg's parsing and JSON.stringify, so the feed now runs ahead of it; the ratio moves ` +
-      `with the machine's load (1.04–1.37 over this round's \`--only paging\` runs, where the baseline itself ranged ` +
-      `from ≈ 250,000 to ≈ 360,000 rows/s; 0.63 in the last report).`,
+      `checks it over every type). A \`--cpu-prof\` of the server over the paging group (two plain and two gzip ` +
+      `passes, the profiler on): its busy time fell from 14.8 s to 7.2 s; pg's parsing, ≈ 6.1 s of it before ` +
+      `(utf8Slice and Buffer.toString per value, the DataRow messages, the row events), is gone, and so is most of ` +
+      `the garbage collection (≈ 0.8 s → 0.2 s, see the RSS figure); of what is left the byte writer is ≈ 27 %, ` +
+      `socket writes (writev) ≈ 16 %, zlib ≈ 8 %, the tap's framing ≈ 2 %. The baseline still pays for pg's parsing ` +
+      `and JSON.stringify, so the feed now runs ahead of it; the ratio moves with the machine's load (1.04–1.38 over ` +
+      `this round's \`--only paging\` runs, where the baseline itself ranged from ≈ 250,000 to ≈ 360,000 rows/s; 0.63 ` +
+      `in the last report).`,
 
     expand: ({ expanded, plain, cpuText, bytes }) =>
       `Paging with $expand=Account took ${expanded.toFixed(2)} s against ${plain.toFixed(2)} s for the plain read ` +
       `(${cpuText}). The expansion is one extra statement per page (\`id = any($1)\` over the page's distinct accounts), ` +
-      `and since the last round each account is written once per page and its JSON reused for every deal that has it ` +
-      `(read/expansion.ts; 1.88× → 1.63× in a \`--only expand\` run). What is left: the body is ${bytes} MB of JSON, ` +
-      `≈ 1.6 times the plain read's, and every byte is written to the socket and parsed by the client on the same two ` +
-      `cores; and a page with $expand is read whole as row objects (the expansion needs the page's foreign keys ` +
-      `before the first row is written), where the plain read streams rows as arrays straight from pg ` +
-      `(read/collection-reader.ts). The next step is to hold the page as pg's arrays and write it by position, as the ` +
-      `streamed path does.`,
+      `each account written once per page and its JSON reused for every deal that has it (read/expansion.ts). This ` +
+      `round both reads moved to PostgreSQL's bytes (see the paging figure): the plain read first, which took the ratio ` +
+      `from ≈ 1.7× to 3.4× in an \`--only paging,expand\` run, then the page with $expand, held as its rows' bytes ` +
+      `until the expansion is in (read/collection-reader.ts), 3.4× → 2.1–2.4× in \`--only expand\` runs. ` +
+      `A \`--cpu-prof\` of the server over this figure (four passes of each): writing the held page is ≈ 216 ms a pass — ` +
+      `its rows ≈ 100 ms, the parents' join columns read back as values ≈ 34 ms, the expansion's statement and its ` +
+      `JSON ≈ 60 ms, each deal's account JSON looked up and copied ≈ 36 ms — against ≈ 40 ms for the plain read's rows (≈ 0.4 µs a row in the paging profile); ` +
+      `socket writes ≈ 50 ms a pass. The rest is the body itself: ${bytes} MB of JSON, ≈ 1.6 times the plain read's, ` +
+      `each byte written to the socket and read by the client on the same two cores, so the time ratio cannot fall much ` +
+      `below the ratio of the bytes while the plain read costs the server less per byte than the related rows do. ` +
+      `What would still help: the related rows' JSON written as bytes once (not as text encoded per page), and the ` +
+      `join column matched as PostgreSQL's text instead of a parsed value.`,
 
     apply: ({ feedMs, directMs }) =>
       `The $apply request took ${feedMs.toFixed(0)} ms against ${directMs.toFixed(0)} ms for the GROUP BY in psql. ` +
