@@ -44,23 +44,28 @@ export function explain() {
 
     pagingRss: ({ max, before, timeline, atBoot, limit }) =>
       `The server peaked at ${n0(max / 1e6)} MB while paging (${n0(before / 1e6)} MB before; ${timeline}). ` +
-      `${atBoot ? `It took ${n0(atBoot / 1e6)} MB right after boot. ` : ''}Paging now allocates almost nothing per ` +
-      `row: rows go from PostgreSQL's bytes to JSON bytes (data-sources/row-tap.ts, odata/row-bytes.ts), a source ` +
-      `connection without TLS reads its socket into one reused buffer, and the response's 64 kB chunks are reused once ` +
-      `written. Each of the three mattered, measured in \`--only paging\` runs while this round was written: with the ` +
-      `rows as bytes but a new buffer per socket read and per chunk the peak was 251 MB, with chunks reused 227 MB, ` +
-      `with the reads into one buffer too 188 MB. Such buffers are memory outside V8's heap, which V8 frees only when ` +
-      `they add up to its external-memory trigger (≈ 64 MB since the last full collection): with almost no JS garbage ` +
-      `left, nothing else made it collect (a \`--cpu-prof\` showed garbage collection at ≈ 20 % of the server's busy ` +
-      `time before the reads went into one buffer, ≈ 3 % after). Over TLS the socket's reads are pg's own, a new buffer ` +
-      `each, so expect some 40 MB more there. The fixed footprint (Nest, MikroORM, OpenID and mail clients, ≈ 60 MB of ` +
-      `mapped code) is ≈ 150 MB of the limit's ${limit}.`,
+      `${atBoot ? `It took ${n0(atBoot / 1e6)} MB right after boot. ` : ''}A pass on its own no longer adds to the ` +
+      `process (the timeline above is flat): rows go from PostgreSQL's bytes to JSON bytes (data-sources/row-tap.ts, ` +
+      `odata/row-bytes.ts), a source connection without TLS reads its socket into one reused buffer, and the ` +
+      `response's 64 kB chunks are reused once written. Each of the three mattered, measured in \`--only paging\` runs ` +
+      `while this round was written: with the rows as bytes but a new buffer per socket read and per chunk the peak was ` +
+      `251 MB, with chunks reused 227 MB, with the reads into one buffer too 184–204 MB. Such buffers are memory outside ` +
+      `V8's heap, which V8 frees only when they add up to its external-memory trigger (≈ 64 MB since the last full ` +
+      `collection): with almost no JS garbage left, nothing else made it collect (a \`--cpu-prof\` showed garbage ` +
+      `collection at ≈ 20 % of the server's busy time before the reads went into one buffer, ≈ 3 % after). The peak now ` +
+      `comes in a pass that follows a gzip pass (the per-pass peaks above): what the gzip responses left outside the ` +
+      `heap — zlib's output buffers, a new one per chunk, and each response's deflate state — waits for that trigger. ` +
+      `Four alternated \`--only paging\` runs with and without \`MALLOC_MMAP_THRESHOLD_=131072\` (to hand each deflate ` +
+      `state back to the kernel) peaked at 184–216 MB either way, so where a run lands against the ${limit} MB limit is ` +
+      `down to when V8 collects. Over TLS the socket's reads are pg's own, a new buffer each, so expect some 40 MB more ` +
+      `there. The fixed footprint (Nest, MikroORM, OpenID and mail clients, ≈ 60 MB of mapped code) is ≈ 150 MB.`,
 
     pagingGzipRss: ({ max, before, timeline, limit }) =>
       `With gzip the server peaked at ${n0(max / 1e6)} MB (${n0(before / 1e6)} MB before its first gzip pass; ${timeline}), ` +
-      `against the ${limit} MB limit. Compression adds zlib's own output buffers, a new one per chunk (≈ 25 MB a pass, an ` +
-      `eighth of the input, which comes from the same reused chunks as the uncompressed pages); see the uncompressed ` +
-      `figure for the rest.`,
+      `against the ${limit} MB limit. Unlike the uncompressed passes, a gzip pass grows while it runs: zlib allocates ` +
+      `its output buffers itself, a new one per chunk (≈ 25 MB a pass), and each response's deflate state, all outside ` +
+      `V8's heap, and they wait for the collection explained under the uncompressed figure. The input to zlib is the same ` +
+      `reused chunks as the uncompressed pages'.`,
 
     pagingGzip: ({ gzipRate, appRate, baseRate, gz, id }) =>
       `Compressed paging reached ${n0(gzipRate)} rows/s against ${n0(appRate)} rows/s uncompressed and ${n0(baseRate)} ` +

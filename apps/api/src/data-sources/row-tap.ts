@@ -21,6 +21,12 @@ export interface RowSink {
   row(bytes: Buffer, start: number, end: number): void;
 }
 
+/** A socket that reads into one buffer, and where its reads go. */
+interface Reading {
+  socket: net.Socket;
+  to: ((bytes: Buffer) => void) | null;
+}
+
 /** The parts of pg's connection the tap uses (pg/lib/connection.js). */
 interface PgConnection extends EventEmitter {
   attachListeners(stream: EventEmitter): void;
@@ -47,23 +53,22 @@ export class RowTapClient extends pg.Client {
     // a page's rows then allocate nothing, where a new buffer per read is ≈ 1 MB a page of
     // memory outside V8's heap, which V8 frees only once enough of it has piled up. pg's
     // TLS upgrade needs a socket that emits 'data', so with TLS the socket is pg's own kind.
-    let reading: { socket: net.Socket; to: ((bytes: Buffer) => void) | null } | null = null;
+    let reading: Reading | null = null;
     const buffer = Buffer.allocUnsafe(READ_BYTES);
     const stream = (options?: { ssl?: unknown }) => {
       if (options?.ssl) return new net.Socket();
-      const read = {
-        socket: null as unknown as net.Socket,
-        to: null as ((b: Buffer) => void) | null,
-      };
-      read.socket = new net.Socket({
-        onread: {
-          buffer,
-          callback: (size: number, bytes: Uint8Array) => {
-            read.to?.(Buffer.from(bytes.buffer, bytes.byteOffset, size));
-            return true;
+      const read: Reading = {
+        socket: new net.Socket({
+          onread: {
+            buffer,
+            callback: (size: number, bytes: Uint8Array) => {
+              read.to?.(Buffer.from(bytes.buffer, bytes.byteOffset, size));
+              return true;
+            },
           },
-        },
-      });
+        }),
+        to: null,
+      };
       reading = read;
       return read.socket;
     };
@@ -79,8 +84,8 @@ export class RowTapClient extends pg.Client {
         (run) => messages.emit('data', run),
         () => this.sink,
       );
-      const read = reading as { socket: net.Socket; to: ((b: Buffer) => void) | null } | null;
-      if (read && read.socket === socket) read.to = (bytes) => frames.take(bytes, true);
+      const read: Reading | null = reading;
+      if (read?.socket === socket) read.to = (bytes) => frames.take(bytes, true);
       else socket.on('data', (chunk: Buffer) => frames.take(chunk, false));
       socket.on('end', () => messages.emit('end'));
     };
