@@ -16,6 +16,22 @@ export function sourceTypeParser(oid: number): (text: string) => unknown {
   return RAW_TYPES.has(oid) ? raw : pg.types.getTypeParser(oid, 'text');
 }
 
+/** pg's parser for a type it has none for (text, varchar, uuid, …): the text as it is. */
+const NO_PARSER = pg.types.getTypeParser(pg.types.builtins.TEXT, 'text');
+
+/** One column of a statement's result: its type, and how the source connection parses it. */
+export interface SourceColumn {
+  oid: number;
+  parse: (text: string) => unknown;
+  /** The parsed value is the text itself (no type parser, or one of the raw types). */
+  keepsText: boolean;
+}
+
+export function sourceColumn(oid: number): SourceColumn {
+  const parse = sourceTypeParser(oid);
+  return { oid, parse, keepsText: parse === raw || parse === NO_PARSER };
+}
+
 /**
  * The read-only connection data sources are served from (the customer's database): every
  * transaction on it is READ ONLY, and statements time out, whatever a query asks for.

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { sourceTypeParser } from '../data-sources/source-database.js';
+import { sourceColumn } from '../data-sources/source-database.js';
 import type { EdmType, PropertyModel } from './query/edm.js';
 import { JsonChunks, RowBytesWriter } from './row-bytes.js';
 import { rowWriter, type RowWriterOptions } from './serialize.js';
@@ -155,10 +155,7 @@ describe('RowBytesWriter', () => {
         }));
         // The statement selects one column the rows do not show, then theirs in reverse.
         const positions = new Map(properties.map((p, i) => [p, s.columns.length - i]));
-        const statement = [23, ...s.columns.map((c) => c.oid).reverse()].map((oid) => ({
-          oid,
-          parse: sourceTypeParser(oid),
-        }));
+        const statement = [23, ...s.columns.map((c) => c.oid).reverse()].map(sourceColumn);
         const options: RowWriterOptions = {
           ieee754: s.ieee754,
           omitNulls: s.omitNulls,
@@ -203,7 +200,7 @@ describe('RowBytesWriter', () => {
       ]),
       { ieee754: false },
     );
-    writer.describe([20, 23].map((oid) => ({ oid, parse: sourceTypeParser(oid) })));
+    writer.describe([20, 23].map(sourceColumn));
     const body = Buffer.concat([
       Buffer.from('xx'),
       dataRow([Buffer.from('9007199254740993'), null]),

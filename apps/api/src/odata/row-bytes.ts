@@ -1,17 +1,7 @@
+import type { SourceColumn } from '../data-sources/source-database.js';
 import type { EdmType, PropertyModel } from './query/edm.js';
 import { valueWriter, type RowWriterOptions } from './serialize.js';
 
-/** One column of a statement's result: its type, and how the source connection parses it. */
-export interface SourceColumn {
-  oid: number;
-  parse: (text: string) => unknown;
-}
-
-/**
- * OIDs whose text the source connection keeps as it is (no type parser): text, varchar,
- * char, name, uuid, and the types it reads raw to keep them exact (data-sources/source-database.ts).
- */
-const TEXT_OIDS = new Set([25, 1043, 1042, 19, 2950, 20, 1700, 1082, 1083, 1114, 1184]);
 /** smallint and integer: parsed to numbers, whose JSON is PostgreSQL's own text for them. */
 const INT_OIDS = new Set([21, 23]);
 
@@ -23,8 +13,7 @@ const BOOLEAN = 3; // 't' / 'f'
 const TIMESTAMP = 4; // "2025-02-03 10:20:30.123+00" as "2025-02-03T10:20:30.123Z"; else VALUE
 const VALUE = 5; // parse the text as pg would, then write it as serialize.ts does
 
-function kindOf(type: EdmType, oid: number, ieee754: boolean): number {
-  const text = TEXT_OIDS.has(oid);
+function kindOf(type: EdmType, { oid, keepsText: text }: SourceColumn, ieee754: boolean): number {
   const int = INT_OIDS.has(oid);
   switch (type) {
     case 'Edm.Int16':
@@ -167,7 +156,7 @@ export class RowBytesWriter {
   describe(columns: SourceColumn[]): void {
     this.parsers = columns.map((c) => c.parse);
     this.kinds = this.properties.map((p, i) =>
-      kindOf(p.type, columns[this.columns[i]].oid, this.options.ieee754),
+      kindOf(p.type, columns[this.columns[i]], this.options.ieee754),
     );
     if (columns.length > this.starts.length) {
       this.starts = new Int32Array(columns.length);
@@ -346,19 +335,27 @@ function quoted(src: Uint8Array, s: number, e: number, b: Uint8Array, p: number)
 /** The length of the well-formed UTF-8 sequence at `src[i]` (RFC 3629), or 0. */
 function utf8Sequence(src: Uint8Array, i: number, e: number): number {
   const c = src[i];
-  const inRange = (j: number, low = 0x80, high = 0xbf) => j < e && src[j] >= low && src[j] <= high;
-  if (c >= 0xc2 && c <= 0xdf) return inRange(i + 1) ? 2 : 0;
+  if (c >= 0xc2 && c <= 0xdf) return within(src, i + 1, e, 0x80, 0xbf) ? 2 : 0;
   if (c >= 0xe0 && c <= 0xef) {
     const low = c === 0xe0 ? 0xa0 : 0x80;
     const high = c === 0xed ? 0x9f : 0xbf; // no UTF-16 surrogates
-    return inRange(i + 1, low, high) && inRange(i + 2) ? 3 : 0;
+    return within(src, i + 1, e, low, high) && within(src, i + 2, e, 0x80, 0xbf) ? 3 : 0;
   }
   if (c >= 0xf0 && c <= 0xf4) {
     const low = c === 0xf0 ? 0x90 : 0x80;
     const high = c === 0xf4 ? 0x8f : 0xbf;
-    return inRange(i + 1, low, high) && inRange(i + 2) && inRange(i + 3) ? 4 : 0;
+    return within(src, i + 1, e, low, high) &&
+      within(src, i + 2, e, 0x80, 0xbf) &&
+      within(src, i + 3, e, 0x80, 0xbf)
+      ? 4
+      : 0;
   }
   return 0;
+}
+
+/** A continuation byte at `src[j]`, before `e`, in `[low, high]`. */
+function within(src: Uint8Array, j: number, e: number, low: number, high: number): boolean {
+  return j < e && src[j] >= low && src[j] <= high;
 }
 
 /** serialize.ts's common case of a timestamp, as bytes; -1 for any other text. */

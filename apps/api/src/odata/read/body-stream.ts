@@ -142,7 +142,7 @@ export class BodyStream {
     }
     let full = false;
     for (const { chunk, written } of pieces) {
-      full = !target.write(chunk, written && (() => written())) || full;
+      full = !target.write(chunk, written) || full;
     }
     if (full && !this.draining) {
       const draining = drained(target, this.res);

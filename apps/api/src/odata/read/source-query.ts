@@ -2,8 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import pg from 'pg';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RowTapClient } from '../../data-sources/row-tap.js';
-import { SourceDatabase, sourceTypeParser } from '../../data-sources/source-database.js';
-import type { SourceColumn } from '../row-bytes.js';
+import {
+  SourceDatabase,
+  sourceColumn,
+  type SourceColumn,
+} from '../../data-sources/source-database.js';
 import { ODataException } from '../odata-error.js';
 import { quoteIdentifier } from '../query/edm.js';
 import { ODataQueryError } from '../query/odata-query-error.js';
@@ -19,8 +22,8 @@ export interface StreamSink {
   row(bytes: Buffer, start: number, end: number): void;
 }
 
-/** Resolves with the number of rows once all came. */
-export type StreamQuery = (text: string, values: unknown[], sink: StreamSink) => Promise<number>;
+/** Resolves once all rows came. */
+export type StreamQuery = (text: string, values: unknown[], sink: StreamSink) => Promise<void>;
 
 /**
  * The feed's statements against the read-only source connection. A value PostgreSQL cannot
@@ -59,18 +62,12 @@ export class SourceQuery {
    */
   readonly stream: StreamQuery = async (text, values, sink) => {
     const client = (await this.source.pool.connect()) as pg.PoolClient & RowTapClient;
-    let rows = 0;
     try {
       await client.rawRows(text, values, {
-        describe: (oids) =>
-          sink.describe(oids.map((oid) => ({ oid, parse: sourceTypeParser(oid) }))),
-        row: (bytes, start, end) => {
-          rows++;
-          sink.row(bytes, start, end);
-        },
+        describe: (oids) => sink.describe(oids.map(sourceColumn)),
+        row: (bytes, start, end) => sink.row(bytes, start, end),
       });
       client.release();
-      return rows;
     } catch (error) {
       // A statement PostgreSQL refused leaves the connection usable; any other failure
       // (the sink's own, a lost connection) is not worth the risk.
