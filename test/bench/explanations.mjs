@@ -97,19 +97,16 @@ export function explain() {
 
     expand: ({ expanded, plain, cpuText, bytes }) =>
       `Paging with $expand=Account took ${expanded.toFixed(2)} s against ${plain.toFixed(2)} s for the plain read ` +
-      `(${cpuText}). The expansion is one extra statement per page (\`id = any($1)\` over the page's distinct accounts), ` +
-      `each account written once per page and its JSON reused for every deal that has it (read/expansion.ts). This ` +
-      `round both reads moved to PostgreSQL's bytes (see the paging figure): the plain read first, which took the ratio ` +
-      `from ≈ 1.7× to 3.4× in an \`--only paging,expand\` run, then the page with $expand, held as its rows' bytes ` +
-      `until the expansion is in (read/collection-reader.ts), 3.4× → 2.1–2.4× in \`--only expand\` runs. ` +
-      `A \`--cpu-prof\` of the server over this figure (four passes of each): writing the held page is ≈ 216 ms a pass — ` +
-      `its rows ≈ 100 ms, the parents' join columns read back as values ≈ 34 ms, the expansion's statement and its ` +
-      `JSON ≈ 60 ms, each deal's account JSON looked up and copied ≈ 36 ms — against ≈ 40 ms for the plain read's rows (≈ 0.4 µs a row in the paging profile); ` +
-      `socket writes ≈ 50 ms a pass. The rest is the body itself: ${bytes} MB of JSON, ≈ 1.6 times the plain read's, ` +
-      `each byte written to the socket and read by the client on the same two cores, so the time ratio cannot fall much ` +
-      `below the ratio of the bytes while the plain read costs the server less per byte than the related rows do. ` +
-      `What would still help: the related rows' JSON written as bytes once (not as text encoded per page), and the ` +
-      `join column matched as PostgreSQL's text instead of a parsed value.`,
+      `(${cpuText}). A page whose expansions are all single-valued reads in one statement: the account is ` +
+      `left-joined to the page on its foreign key (joinRelated in read/expansion.ts) and written inside each deal from ` +
+      `the same DataRow bytes (RowBytesWriter's related objects), so the page streams as PostgreSQL sends it, like ` +
+      `the plain read. What remains is the body itself: ${bytes} MB of JSON, ≈ 1.6 times the plain read's, each byte ` +
+      `produced by PostgreSQL, written to the socket and read by the client on the same two cores, and the join in ` +
+      `PostgreSQL (its CPU above). In the round before, the page was held until a second statement had read its ` +
+      `accounts, and a \`--cpu-prof\` of the server put ≈ 100 ms a pass into reading the parents' join columns back ` +
+      `as values, matching them and copying each account's text (2.15×); joined, the server's CPU per pass fell ` +
+      `from ≈ 0.30 s to ≈ 0.13–0.16 s in \`--only expand\` runs (1.38×, 1.40×). If it misses, look first at ` +
+      `the join's plan (EXPLAIN ANALYZE of the logged statement) and at whether the page still streams.`,
 
     apply: ({ feedMs, directMs }) =>
       `The $apply request took ${feedMs.toFixed(0)} ms against ${directMs.toFixed(0)} ms for the GROUP BY in psql. ` +
@@ -200,53 +197,76 @@ export function notes({ workarounds = [], appRssAfterLoad, failedSignIns } = {})
  * this round changed (earlier rounds' changes are in git and in the notes above).
  */
 export function changes() {
-  const columns = ['2026-11-25', '2026-12-02 (round 1)', '2026-12-02 (last report)'];
+  const columns = [
+    '2026-11-25',
+    '2026-12-02 (round 1)',
+    '2026-12-02 (round 2)',
+    '2026-12-02 (round 3)',
+  ];
   const row = (id, title, values, change) => ({ id, title, values, change });
   const unchanged = 'nothing in its path changed this round';
-  const bytes =
-    "a page's rows written from PostgreSQL's DataRow bytes straight into JSON bytes, without a string per value (data-sources/row-tap.ts, odata/row-bytes.ts); a source connection without TLS reads into one reused buffer; the response's chunks reused once written";
   return {
     columns,
     rows: [
       row(
         'odata-vs-liveness',
         'Service document vs GET /api/health',
-        ['0.14 (626 req/s)', '0.11 (1,569 req/s)', '0.34 (10,636 req/s)'],
+        ['0.14 (626 req/s)', '0.11 (1,569 req/s)', '0.34 (10,636 req/s)', '0.31 (7,244 req/s)'],
         unchanged,
       ),
       row(
         'liveness-vs-bare',
         'GET /api/health vs bare node:http',
-        ['0.09', '0.71', '0.65'],
+        ['0.09', '0.71', '0.65', '0.71'],
         unchanged,
       ),
-      row('paging', 'Rows/s paging 1,000,000 rows via nextLink', ['0.46', '0.61', '0.63'], bytes),
-      row('paging-rss', 'Server RSS while paging', ['311 MB', '215 MB', '217 MB'], bytes),
-      row('paging-gzip', 'The same with gzip', ['0.42', '0.49', '0.41'], bytes),
-      row('paging-gzip-bytes', 'Bytes on the wire with gzip', ['0.12', '0.13', '0.13'], unchanged),
+      row(
+        'paging',
+        'Rows/s paging 1,000,000 rows via nextLink',
+        ['0.46', '0.61', '0.63', '1.34'],
+        unchanged,
+      ),
+      row(
+        'paging-rss',
+        'Server RSS while paging',
+        ['311 MB', '215 MB', '217 MB', '192 MB'],
+        unchanged,
+      ),
+      row('paging-gzip', 'The same with gzip', ['0.42', '0.49', '0.41', '0.82'], unchanged),
+      row(
+        'paging-gzip-bytes',
+        'Bytes on the wire with gzip',
+        ['0.12', '0.13', '0.13', '0.13'],
+        unchanged,
+      ),
       row(
         'paging-gzip-rss',
         'Server RSS while paging with gzip',
-        ['305 MB', '213 MB', '215 MB'],
-        bytes,
+        ['305 MB', '213 MB', '215 MB', '191 MB'],
+        unchanged,
       ),
       row(
         'expand',
         '`$expand` of Deals → Account',
-        ['1.50×', '1.66×', '1.71×'],
-        "a page with $expand held as its rows' bytes and written from them as a plain page is (read/collection-reader.ts), each shared expansion's JSON encoded once a page; the plain read it is measured against got faster still (see paging)",
+        ['1.50×', '1.66×', '1.71×', '2.15×'],
+        "the account left-joined to the page's own statement on its foreign key and written inside each deal from the same DataRow bytes (joinRelated in read/expansion.ts, RowBytesWriter's related objects): one statement a page instead of two, and the page streamed as PostgreSQL sends it instead of held until the accounts are in",
       ),
       row(
         'concurrency',
         '20 refreshes at once vs one alone',
-        ['not measured', '1.17', '1.03'],
-        bytes,
+        ['not measured', '1.17', '1.03', '1.34'],
+        unchanged,
       ),
-      row('notices', '10,000 notices vs nodemailer', ['2.25×', '1.17×', '0.92×'], unchanged),
+      row(
+        'notices',
+        '10,000 notices vs nodemailer',
+        ['2.25×', '1.17×', '0.92×', '1.04×'],
+        unchanged,
+      ),
       row(
         'unused',
         'Unused-token sweep, 1,000 due among 1,000,000',
-        ['not measured', '1.20', '1.18'],
+        ['not measured', '1.20', '1.18', '1.18'],
         unchanged,
       ),
     ],

@@ -118,6 +118,19 @@ export class JsonChunks {
 }
 
 /**
+ * A single-valued navigation property written inside each row from columns of the same
+ * statement (the related row joined to it): `"Account":{…}`, or `"Account":null` when the
+ * row has none.
+ */
+export interface RelatedObject {
+  name: string;
+  /** Writes the related row's properties, from their columns in the statement. */
+  writer: RowBytesWriter;
+  /** A column that is null exactly when there is no related row (its key). */
+  present: number;
+}
+
+/**
  * Writes rows as PostgreSQL sends them (DataRow message bodies, data-sources/row-tap.ts)
  * straight into JSON bytes: the same JSON, byte for byte, that {@link rowWriter} writes from
  * pg's parsed rows, without a string per value. Integers, numbers, timestamps, booleans and
@@ -133,6 +146,7 @@ export class RowBytesWriter {
   private readonly prefix: Buffer;
   private readonly omitNulls: boolean;
   private readonly fixed: number;
+  private readonly related: { name: Buffer; writer: RowBytesWriter; present: number }[];
   private kinds: number[] = [];
   private parsers: ((text: string) => unknown)[] = [];
   private starts = new Int32Array(16);
@@ -141,19 +155,29 @@ export class RowBytesWriter {
   constructor(
     private readonly properties: PropertyModel[],
     positions: ReadonlyMap<PropertyModel, number>,
-    private readonly options: Pick<RowWriterOptions, 'ieee754' | 'omitNulls' | 'prefix'>,
+    private readonly options: Pick<RowWriterOptions, 'ieee754' | 'omitNulls' | 'prefix'> & {
+      related?: RelatedObject[];
+    },
   ) {
     this.names = properties.map((p) => Buffer.from(`${JSON.stringify(p.name)}:`));
     this.columns = properties.map((p) => positions.get(p)!);
     this.writers = properties.map((p) => valueWriter(p.type, options.ieee754));
     this.prefix = Buffer.from(options.prefix ?? '');
     this.omitNulls = options.omitNulls ?? false;
-    this.fixed =
-      this.prefix.length + this.names.reduce((n, name) => n + name.length + PER_COLUMN, 2);
+    this.related = (options.related ?? []).map((r) => ({
+      name: Buffer.from(`,${JSON.stringify(r.name)}:`),
+      writer: r.writer,
+      present: r.present,
+    }));
+    this.fixed = this.related.reduce(
+      (n, r) => n + r.name.length + r.writer.fixed,
+      this.prefix.length + this.names.reduce((n, name) => n + name.length + PER_COLUMN, 2),
+    );
   }
 
   /** The statement's columns, from its RowDescription: how each is read from then on. */
   describe(columns: SourceColumn[]): void {
+    for (const { writer } of this.related) writer.describe(columns);
     this.parsers = columns.map((c) => c.parse);
     this.kinds = this.properties.map((p, i) =>
       kindOf(p.type, columns[this.columns[i]], this.options.ieee754),
@@ -165,18 +189,29 @@ export class RowBytesWriter {
   }
 
   /**
-   * Writes one row (`src[start, end)`, a DataRow body) as a JSON object into `out`; `suffix`
-   * (expanded properties as UTF-8, each with a leading comma) is written last inside it.
+   * Writes one row (`src[start, end)`, a DataRow body) as a JSON object into `out`: its
+   * properties, then its related objects, then `suffix` (expanded properties as UTF-8, each
+   * with a leading comma).
    */
   write(out: JsonChunks, src: Buffer, start: number, end: number, suffix?: Buffer): void {
     this.locate(src, start);
     out.room(GROWTH * (end - start) + this.fixed + (suffix ? suffix.length : 0));
-    const b = out.buf;
-    let p = out.pos;
+    out.pos = this.objectAt(out.buf, out.pos, src, this.starts, this.lengths, suffix);
+  }
+
+  /** `{…}` at `b[p]` from the located columns; returns the position after it. */
+  private objectAt(
+    b: Buffer,
+    p: number,
+    src: Buffer,
+    starts: Int32Array,
+    lengths: Int32Array,
+    suffix?: Buffer,
+  ): number {
     b[p++] = 0x7b; // {
     p = copy(this.prefix, 0, this.prefix.length, b, p);
     let first = this.prefix.length === 0;
-    const { names, columns, kinds, starts, lengths } = this;
+    const { names, columns, kinds } = this;
     for (let i = 0; i < names.length; i++) {
       const column = columns[i];
       const length = lengths[column];
@@ -186,10 +221,7 @@ export class RowBytesWriter {
       const name = names[i];
       p = copy(name, 0, name.length, b, p);
       if (length < 0) {
-        b[p++] = 0x6e; // null
-        b[p++] = 0x75;
-        b[p++] = 0x6c;
-        b[p++] = 0x6c;
+        p = copy(NULL, 0, 4, b, p);
         continue;
       }
       const s = starts[column];
@@ -219,9 +251,16 @@ export class RowBytesWriter {
       }
       p = q;
     }
+    for (const { name, writer, present } of this.related) {
+      // `,"Account":` (without its comma when nothing came before it)
+      p = copy(name, first ? 1 : 0, name.length, b, p);
+      first = false;
+      p =
+        lengths[present] < 0 ? copy(NULL, 0, 4, b, p) : writer.objectAt(b, p, src, starts, lengths);
+    }
     if (suffix?.length) p = copy(suffix, first ? 1 : 0, suffix.length, b, p);
     b[p++] = 0x7d; // }
-    out.pos = p;
+    return p;
   }
 
   /** A column's value in a row as pg would have parsed it (null for SQL null). */
@@ -259,6 +298,7 @@ export class RowBytesWriter {
   }
 }
 
+const NULL = Buffer.from('null');
 const TRUE = Buffer.from('true');
 const FALSE = Buffer.from('false');
 

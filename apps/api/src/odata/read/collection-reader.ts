@@ -1,10 +1,12 @@
 import { quoteIdentifier, type EntitySetModel, type PropertyModel } from '../query/edm.js';
 import type { ExpandItem } from '../query/expand.js';
 import { compileFilterAst } from '../query/sql-compiler.js';
-import { JsonChunks, RowBytesWriter } from '../row-bytes.js';
+import { JsonChunks, RowBytesWriter, type RelatedObject } from '../row-bytes.js';
 import { rowWriter } from '../serialize.js';
 import type { BodyStream } from './body-stream.js';
 import {
+  isJoinable,
+  joinRelated,
   loadExpansion,
   parentColumns,
   type ExpansionContext,
@@ -80,14 +82,19 @@ export async function readCollection(
   out: BodyStream,
 ): Promise<void> {
   const plan = planPage(scope, options, settings.pageSize);
-  if (!options.count && !options.expand.length && plan.take > 0) {
-    return streamPage(plan, options, settings, source.stream, out);
+  const expand = options.expand;
+  if (!options.count && plan.take > 0) {
+    if (!expand.length) return streamPage(plan, options, settings, source.stream, out);
+    if (plan.ordering.length && expand.every(isJoinable)) {
+      const joined = joinRelated(plan, expand, options.model, settings);
+      return streamPage({ ...plan, ...joined }, options, settings, source.stream, out);
+    }
   }
   return heldPage(plan, options, settings, source, out);
 }
 
 /**
- * A page with `$count` or `$expand`: its rows are held as PostgreSQL sent them (one buffer of
+ * A page with `$count` or an expanded collection: its rows are held as PostgreSQL sent them (one buffer of
  * their bytes) until the count and the expansions are in — an expansion needs the page's
  * foreign keys before the first row is written — then written from those bytes as a
  * streamed page is, each row followed by its expanded properties.
@@ -182,13 +189,15 @@ class HeldRows {
 }
 
 /**
- * The common page, without `$count` or `$expand`: its rows are written as PostgreSQL sends
- * them, from the bytes of each row straight into the bytes of the response (odata/row-bytes.ts),
- * so the server's work overlaps the database's and a page is never held whole, neither as
- * rows nor as text. The row after the page only says that there is more.
+ * The common page, without `$count` or a collection in `$expand`: its rows are written as
+ * PostgreSQL sends them, from the bytes of each row straight into the bytes of the response
+ * (odata/row-bytes.ts), so the server's work overlaps the database's and a page is never held
+ * whole, neither as rows nor as text. A single-valued expansion is joined into the page's
+ * statement (`joinRelated`) and written inside each row from the same bytes. The row after
+ * the page only says that there is more.
  */
 async function streamPage(
-  plan: PagePlan,
+  plan: PagePlan & { related?: RelatedObject[] },
   options: CollectionOptions,
   settings: WriteSettings,
   stream: StreamQuery,
@@ -199,6 +208,7 @@ async function streamPage(
     ieee754: settings.ieee754,
     omitNulls: settings.omitNulls,
     prefix: settings.rowPrefix,
+    related: plan.related,
   });
   const json = new JsonChunks((bytes, written) => out.pushBytes(bytes, written));
   json.text(pageHead(settings, null));

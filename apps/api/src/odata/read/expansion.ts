@@ -6,6 +6,7 @@ import {
 } from '../query/edm.js';
 import type { ExpandItem } from '../query/expand.js';
 import { compileFilterAst } from '../query/sql-compiler.js';
+import { RowBytesWriter, type RelatedObject } from '../row-bytes.js';
 import { rawValue, rowWriter } from '../serialize.js';
 import { encodeSkipToken, orderByClause, type Ordering } from './paging.js';
 
@@ -152,6 +153,72 @@ export async function loadExpansion(
     for (let i = 0; i < shown.length; i++) out += (i ? ',' : '') + write(shown[i]);
     return `${out}]`;
   };
+}
+
+/** Whether an expansion can be joined to its page's statement (`joinRelated`). */
+export function isJoinable(item: ExpandItem): boolean {
+  return !item.navigation.collection;
+}
+
+/** A page's statement with its single-valued expansions joined in (`joinRelated`). */
+export interface JoinedPage {
+  sql: string;
+  params: unknown[];
+  /** How each row's related objects are written from the joined columns. */
+  related: RelatedObject[];
+}
+
+/**
+ * Joins the related row of each single-valued expansion to the page's own statement, so the
+ * page reads in one statement and streams like a plain one (`Deals?$expand=Account`): the
+ * page (`sql`, whose columns are `columns` and include the join columns) as a derived table,
+ * each target left-joined on its foreign key. The key it references is unique, so a row gets
+ * at most one related row; a related row hidden by its set's row filter is not there (null),
+ * as with `loadExpansion`. The join may not keep the page's order, so the result is ordered
+ * again, by the page's columns' positions (a target may share their names).
+ */
+export function joinRelated(
+  page: { sql: string; params: unknown[]; columns: PropertyModel[]; ordering: Ordering[] },
+  items: ExpandItem[],
+  parentSet: EntitySetModel,
+  ctx: ExpansionContext,
+): JoinedPage {
+  const params = [...page.params];
+  const selects = ['p.*'];
+  const joins: string[] = [];
+  const related: RelatedObject[] = [];
+  let next = page.columns.length;
+  items.forEach((item, n) => {
+    const { navigation, target } = item;
+    const alias = `x${n}`;
+    const local = navigation.pairs.map((p) => property(parentSet, p.local));
+    const remote = navigation.pairs.map((p) => property(target, p.remote));
+    const selected = item.select ?? target.properties;
+    const columns = unique([...remote, ...selected]);
+    const hidden = ctx.rowFilter(target, params);
+    const on = remote.map((r, i) => `${alias}.${ident(r.column)} = p.${ident(local[i]!.column)}`);
+    joins.push(
+      ` left join (select ${columns.map((c) => ident(c.column)).join(', ')}` +
+        ` from ${ctx.tableOf(target.name)}${hidden ? ` where ${hidden}` : ''}) as ${alias}` +
+        ` on ${on.join(' and ')}`,
+    );
+    selects.push(...columns.map((c) => `${alias}.${ident(c.column)}`));
+    const positions = new Map(columns.map((c, i) => [c, next + i]));
+    related.push({
+      name: navigation.name,
+      writer: new RowBytesWriter(selected, positions, {
+        ieee754: ctx.ieee754,
+        omitNulls: ctx.omitNulls,
+      }),
+      present: next, // the first remote column: never null in a joined row
+    });
+    next += columns.length;
+  });
+  const position = (p: PropertyModel) => String(page.columns.indexOf(p) + 1);
+  const sql =
+    `select ${selects.join(', ')} from (${page.sql}) as p${joins.join('')}` +
+    ` order by ${orderByClause(page.ordering, position)}`;
+  return { sql, params, related };
 }
 
 /** `"account_id" = any($1::int[])`, or a tuple match through unnest for composite keys. */
