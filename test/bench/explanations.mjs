@@ -22,7 +22,15 @@ export function explain() {
       `and ≈ 5 µs in pg. For 0.8 the feed's extra work would have to cost ≈ ${n0(cpu('health') * 0.25)} µs — less than ` +
       `the one socket write a statement to PostgreSQL takes — so with a database read per request 0.8 of this ` +
       `liveness is out of reach; the app's cheapest answer through Express and Nest (GET /api/auth/me without a ` +
-      `session) costs ${n0(cpu('floor'))} µs (${n0(floor.rps)} req/s), which the feed now beats.\n\n` +
+      `session) costs ${n0(cpu('floor'))} µs (${n0(floor.rps)} req/s), which the feed now beats. Two A/B runs of ` +
+      `\`--only liveness\` against patched builds this round bound what is left: with the sign-in's statement taken away ` +
+      `altogether (each token's first read kept for ever — not shippable: it would let a revoked token in), the ` +
+      `service document reached only 16,164 against 45,771 req/s (0.35; 51 against 22 µs of CPU a request), so even ` +
+      `without the database the feed's own work (Basic credentials through passport, the token's checksum and ` +
+      `SHA-256, the failure throttle, negotiation, the data source's model, the document, metrics) costs more than the ` +
+      `whole liveness answer; and four statements in flight instead of two changed nothing (0.24 against 0.22 in the ` +
+      `same pair of runs, 74 against 72 µs). Meanwhile liveness itself reached 0.9 of the bare server, the ` +
+      `baseline this figure divides by.\n\n` +
       `What was taken off the service document, per round (CPU per request, A/B runs of patched builds): round 1 — ` +
       `the token and its data source in one prepared statement on the pg pool (database/prepared.ts) instead of two ` +
       `statements through MikroORM's query formatting (≈ 1,340 → ≈ 450 µs), no MikroORM request context, cookie ` +
@@ -57,7 +65,10 @@ export function explain() {
       `heap — zlib's output buffers, a new one per chunk, and each response's deflate state — waits for that trigger. ` +
       `Four alternated \`--only paging\` runs with and without \`MALLOC_MMAP_THRESHOLD_=131072\` (to hand each deflate ` +
       `state back to the kernel) peaked at 184–216 MB either way, so where a run lands against the ${limit} MB limit is ` +
-      `down to when V8 collects. Over TLS the socket's reads are pg's own, a new buffer each, so expect some 40 MB more ` +
+      `down to when V8 collects. Semi-spaces of 8 MB instead of 16 (docker/Dockerfile's CMD, which the benchmark runs) ` +
+      `took 12–14 MB off the peak at the same rows/s: two alternated pairs of \`--only paging\` runs peaked at 171 and ` +
+      `177 MB with 8, 184 and 185 MB with 16 (with gzip 172/177 against 185/189 MB). Over TLS the socket's reads are ` +
+      `pg's own, a new buffer each, so expect some 40 MB more ` +
       `there. The fixed footprint (Nest, MikroORM, OpenID and mail clients, ≈ 60 MB of mapped code) is ≈ 150 MB.`,
 
     pagingGzipRss: ({ max, before, timeline, limit }) =>
@@ -205,6 +216,8 @@ export function changes() {
   ];
   const row = (id, title, values, change) => ({ id, title, values, change });
   const unchanged = 'nothing in its path changed this round';
+  const semiSpace =
+    "the server's young generation at 8 MB semi-spaces instead of 16 (docker/Dockerfile's CMD): 12–14 MB less at the peak, the same rows/s";
   return {
     columns,
     rows: [
@@ -230,7 +243,7 @@ export function changes() {
         'paging-rss',
         'Server RSS while paging',
         ['311 MB', '215 MB', '217 MB', '192 MB'],
-        unchanged,
+        semiSpace,
       ),
       row('paging-gzip', 'The same with gzip', ['0.42', '0.49', '0.41', '0.82'], unchanged),
       row(
@@ -243,7 +256,7 @@ export function changes() {
         'paging-gzip-rss',
         'Server RSS while paging with gzip',
         ['305 MB', '213 MB', '215 MB', '191 MB'],
-        unchanged,
+        semiSpace,
       ),
       row(
         'expand',

@@ -344,16 +344,17 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
 
     it('a single-valued $expand joined into the page writes what the per-page expansion writes', async () => {
       // $count holds the page and loads Account with a statement of its own; without it the
-      // account is joined into the page's statement and written from the same row.
-      const valueOf = (text: string) => {
-        const start = text.indexOf('"value":[');
-        const link = text.lastIndexOf('],"@odata.nextLink":');
-        return text.slice(start, link < 0 ? text.lastIndexOf(']') + 1 : link + 1);
-      };
+      // account is joined into the page's statement and written from the same row. Apart from
+      // the count (and $count=true carried into the next link) the two answers are the same.
+      const withoutCount = (text: string) =>
+        text.replace(/"@odata\.count":"?\d+"?,/, '').replace('&$count=true', '');
+      const small = { prefer: 'odata.maxpagesize=700' };
       const variants: [string, Record<string, string>][] = [
         ['$expand=Account', {}],
-        ['$select=Id,AccountId&$expand=Account($select=Name,CreatedAt)', {}],
-        ['$select=Name&$expand=Account($select=Country)&$orderby=Amount desc,Name', {}],
+        ['$expand=Account', small],
+        ['$select=Id,AccountId&$expand=Account($select=Name,CreatedAt)', small],
+        ['$select=Name&$expand=Account($select=Country)&$orderby=Amount desc,Name', small],
+        ['$expand=Account&$orderby=Stage&$skip=10', small], // ties in the ordering
         ['$expand=Account', { prefer: 'omit-values=nulls' }],
         ['$expand=Account&$filter=IsWon', { accept: 'application/json;IEEE754Compatible=true' }],
         ['$expand=Account&$skip=7', { accept: 'application/json;odata.metadata=none' }],
@@ -363,7 +364,7 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
         const held = await get(`${path}Deals?$top=2500&${query}&$count=true`, headers);
         expect([joined.status, held.status]).toEqual([200, 200]);
         expect(joined.body.value.length).toBeGreaterThan(100);
-        expect(valueOf(joined.text)).toBe(valueOf(held.text));
+        expect(joined.text).toBe(withoutCount(held.text));
       }
     });
 
@@ -371,13 +372,13 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
       const bob = await signIn(test, 'bob', TEST_PASSWORD);
       const notes = await createDataSource(bob, 'Notes', ['notes', 'accounts', 'codes']);
       const filtered = await bob.patch(`/api/data-sources/${notes.id}`, {
-        rowFilters: { accounts: 'Id le 500' },
+        rowFilters: { accounts: "Id le 500 and Industry ne 'Retail'", notes: 'Id le 1100' },
       });
       expect(filtered.status).toBe(200);
       const expected = await rows(
         `select n.id, n.body, a.id as account_id, a.name, c.code, c.label from demo.notes n
-           left join demo.accounts a on a.id = n.account_id and a.id <= 500
-           left join demo.codes c on c.code = n.code_key order by n.id`,
+           left join demo.accounts a on a.id = n.account_id and a.id <= 500 and a.industry <> 'Retail'
+           left join demo.codes c on c.code = n.code_key where n.id <= 1100 order by n.id`,
       );
       expect(expected.some((r) => r.account_id === null && r.id % 3 !== 0)).toBe(true); // hidden
       const url = `${feedPath(notes)}Notes?$expand=Account($select=Id,Name),Code`;
@@ -385,8 +386,9 @@ describe('the feed as a Power BI and Excel model (SPEC 10)', () => {
         const all = await followAllPages<Row & { Account: Row | null; Code: Row | null }>(
           test,
           url + count,
-          { credentials: creds },
+          { credentials: creds, headers: { prefer: 'odata.maxpagesize=100' } },
         );
+        expect(all.responses).toHaveLength(11);
         expect(
           all.rows.map((r) => [
             r.Id,

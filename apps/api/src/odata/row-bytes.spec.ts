@@ -189,50 +189,85 @@ describe('RowBytesWriter', () => {
     );
   });
 
-  it('writes a related row joined into the same statement as rowWriter writes it after the row', () => {
+  it('writes related rows joined into the same statement as rowWriter writes them after the row', () => {
     fc.assert(
-      fc.property(scenario, fc.boolean(), (s, absent) => {
-        // The statement: the row's key, the related row's key (null: no related row), then
-        // the related row's columns.
-        const id: PropertyModel = { name: 'Id', column: 'id', type: 'Edm.Int32', nullable: false };
-        const properties: PropertyModel[] = s.columns.map((c, i) => ({
-          name: `P${i}`,
-          column: `c${i}`,
-          type: c.type,
-          nullable: true,
-        }));
-        const positions = new Map(properties.map((p, i) => [p, 2 + i]));
-        const statement = [23, 23, ...s.columns.map((c) => c.oid)].map(sourceColumn);
-        const options = { ieee754: s.ieee754, omitNulls: s.omitNulls };
-        const rows = s.rows.map((cells) =>
-          absent
-            ? [Buffer.from('7'), null, ...cells.map(() => null)]
-            : [Buffer.from('7'), Buffer.from('3'), ...cells],
-        );
-        let values: unknown[][];
-        try {
-          values = rows.map((cells) =>
-            cells.map((cell, i) => (cell === null ? null : statement[i].parse(cell.toString()))),
+      fc.property(
+        scenario,
+        fc.array(fc.tuple(fc.boolean(), fc.boolean(), fc.boolean()), {
+          minLength: 3,
+          maxLength: 3,
+        }),
+        (s, flags) => {
+          // The statement: the row's own column (null or not), then for each of two related
+          // rows its key (null: no related row) and the scenario's columns.
+          const id: PropertyModel = {
+            name: 'Id',
+            column: 'id',
+            type: 'Edm.Int32',
+            nullable: true,
+          };
+          const width = 1 + s.columns.length;
+          const propertiesAt = (first: number) => {
+            const properties: PropertyModel[] = s.columns.map((c, i) => ({
+              name: `P${i}`,
+              column: `c${i}`,
+              type: c.type,
+              nullable: true,
+            }));
+            return { properties, positions: new Map(properties.map((p, i) => [p, first + i])) };
+          };
+          const a = propertiesAt(2);
+          const b = propertiesAt(2 + width);
+          const oids = s.columns.map((c) => c.oid);
+          const statement = [23, 23, ...oids, 23, ...oids].map(sourceColumn);
+          const options = { ieee754: s.ieee754, omitNulls: s.omitNulls };
+          const rows = s.rows.map((cells, r) => {
+            const [nullId, noA, noB] = flags[r % flags.length]!;
+            const side = (absent: boolean, key: string) =>
+              absent ? [null, ...cells.map(() => null)] : [Buffer.from(key), ...cells];
+            return [nullId ? null : Buffer.from('7'), ...side(noA, '3'), ...side(noB, '4')];
+          });
+          let values: unknown[][];
+          try {
+            values = rows.map((cells) =>
+              cells.map((cell, i) => (cell === null ? null : statement[i].parse(cell.toString()))),
+            );
+          } catch {
+            return fc.pre(false); // bytes PostgreSQL would never send for that type
+          }
+          const writeA = rowWriter(a.properties, options, a.positions);
+          const writeB = rowWriter(b.properties, options, b.positions);
+          const reference = rowWriter(
+            [id],
+            {
+              ...options,
+              suffix: (row) =>
+                `,"Account":${row[1] === null ? 'null' : writeA(row)}` +
+                `,"Owner":${row[1 + width] === null ? 'null' : writeB(row)}`,
+            },
+            new Map([[id, 0]]),
           );
-        } catch {
-          return fc.pre(false); // bytes PostgreSQL would never send for that type
-        }
-        const account = rowWriter(properties, options, positions);
-        const reference = rowWriter(
-          [id],
-          { ...options, suffix: (row) => `,"Account":${absent ? 'null' : account(row)}` },
-          new Map([[id, 0]]),
-        );
-        const related = new RowBytesWriter(properties, positions, options);
-        const writer = new RowBytesWriter([id], new Map([[id, 0]]), {
-          ...options,
-          related: [{ name: 'Account', writer: related, present: 1 }],
-        });
-        writer.describe(statement);
-        expect(written(writer, rows.map(dataRow), s.offset, s.chunkSize)).toBe(
-          values.map((v) => reference(v)).join(''),
-        );
-      }),
+          const writer = new RowBytesWriter([id], new Map([[id, 0]]), {
+            ...options,
+            related: [
+              {
+                name: 'Account',
+                writer: new RowBytesWriter(a.properties, a.positions, options),
+                present: 1,
+              },
+              {
+                name: 'Owner',
+                writer: new RowBytesWriter(b.properties, b.positions, options),
+                present: 1 + width,
+              },
+            ],
+          });
+          writer.describe(statement);
+          expect(written(writer, rows.map(dataRow), s.offset, s.chunkSize)).toBe(
+            values.map((v) => reference(v)).join(''),
+          );
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -71,8 +71,9 @@ interface PagePlan {
 /**
  * Reads one page of a collection and streams it as OData JSON. Tables with a primary key page
  * by keyset (WHERE (key…) > (last…)), so page 200 costs what page 1 costs and only one page is
- * ever in memory; other sets (views, `$apply` results) page by offset. Each `$expand` costs one
- * more statement per page, never one per row.
+ * ever in memory; other sets (views, `$apply` results) page by offset. A single-valued
+ * `$expand` is joined into the page's statement; an expanded collection costs one more
+ * statement per page, never one per row.
  */
 export async function readCollection(
   scope: Scope,
@@ -85,7 +86,7 @@ export async function readCollection(
   const expand = options.expand;
   if (!options.count && plan.take > 0) {
     if (!expand.length) return streamPage(plan, options, settings, source.stream, out);
-    if (plan.ordering.length && expand.every(isJoinable)) {
+    if (expand.every(isJoinable)) {
       const joined = joinRelated(plan, expand, options.model, settings);
       return streamPage({ ...plan, ...joined }, options, settings, source.stream, out);
     }

@@ -33,6 +33,8 @@ export interface ExpansionContext {
 export type ExpansionWriter = (parent: Row) => string;
 
 const ROW_NUMBER = '@rn';
+/** The position of a row in its page, when the page is joined (`joinRelated`). */
+const PAGE_ORDER = '@page-order';
 
 /** The parent columns an expansion joins on, which the page must fetch even if not selected. */
 export function parentColumns(items: ExpandItem[], parent: EntitySetModel): PropertyModel[] {
@@ -174,11 +176,12 @@ export interface JoinedPage {
  * page (`sql`, whose columns are `columns` and include the join columns) as a derived table,
  * each target left-joined on its foreign key. The key it references is unique, so a row gets
  * at most one related row; a related row hidden by its set's row filter is not there (null),
- * as with `loadExpansion`. The join may not keep the page's order, so the result is ordered
- * again, by the page's columns' positions (a target may share their names).
+ * as with `loadExpansion`. The join may not keep the page's order, so the page's rows are
+ * numbered in their order (`PAGE_ORDER`, a column after theirs) and the result is ordered by
+ * that number: exactly the page's rows in the page's order, ties in its ordering included.
  */
 export function joinRelated(
-  page: { sql: string; params: unknown[]; columns: PropertyModel[]; ordering: Ordering[] },
+  page: { sql: string; params: unknown[]; columns: PropertyModel[] },
   items: ExpandItem[],
   parentSet: EntitySetModel,
   ctx: ExpansionContext,
@@ -187,7 +190,7 @@ export function joinRelated(
   const selects = ['p.*'];
   const joins: string[] = [];
   const related: RelatedObject[] = [];
-  let next = page.columns.length;
+  let next = page.columns.length + 1; // the page's columns, then PAGE_ORDER
   items.forEach((item, n) => {
     const { navigation, target } = item;
     const alias = `x${n}`;
@@ -214,10 +217,11 @@ export function joinRelated(
     });
     next += columns.length;
   });
-  const position = (p: PropertyModel) => String(page.columns.indexOf(p) + 1);
+  const order = ident(PAGE_ORDER);
   const sql =
-    `select ${selects.join(', ')} from (${page.sql}) as p${joins.join('')}` +
-    ` order by ${orderByClause(page.ordering, position)}`;
+    `select ${selects.join(', ')}` +
+    ` from (select *, row_number() over () as ${order} from (${page.sql}) as page) as p` +
+    `${joins.join('')} order by p.${order}`;
   return { sql, params, related };
 }
 
