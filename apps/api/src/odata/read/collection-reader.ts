@@ -86,7 +86,7 @@ export async function readCollection(
   const expand = options.expand;
   if (!options.count && plan.take > 0) {
     if (!expand.length) return streamPage(plan, options, settings, source.stream, out);
-    if (expand.every(isJoinable)) {
+    if (plan.ordering.length && expand.every(isJoinable)) {
       const joined = joinRelated(plan, expand, options.model, settings);
       return streamPage({ ...plan, ...joined }, options, settings, source.stream, out);
     }

@@ -33,8 +33,6 @@ export interface ExpansionContext {
 export type ExpansionWriter = (parent: Row) => string;
 
 const ROW_NUMBER = '@rn';
-/** The position of a row in its page, when the page is joined (`joinRelated`). */
-const PAGE_ORDER = '@page-order';
 
 /** The parent columns an expansion joins on, which the page must fetch even if not selected. */
 export function parentColumns(items: ExpandItem[], parent: EntitySetModel): PropertyModel[] {
@@ -174,14 +172,16 @@ export interface JoinedPage {
  * Joins the related row of each single-valued expansion to the page's own statement, so the
  * page reads in one statement and streams like a plain one (`Deals?$expand=Account`): the
  * page (`sql`, whose columns are `columns` and include the join columns) as a derived table,
- * each target left-joined on its foreign key. The key it references is unique, so a row gets
- * at most one related row; a related row hidden by its set's row filter is not there (null),
- * as with `loadExpansion`. The join may not keep the page's order, so the page's rows are
- * numbered in their order (`PAGE_ORDER`, a column after theirs) and the result is ordered by
- * that number: exactly the page's rows in the page's order, ties in its ordering included.
+ * each target read beside each of its rows by a lateral subquery on the foreign key, with
+ * the target's row filter (a related row it hides is not there: null, as with
+ * `loadExpansion`). The key it references is unique, and `limit 1` says so to the planner,
+ * which then keeps the subquery apart and runs it as a nested loop (memoized per key): that
+ * keeps the page's rows in the page's order, so the page's own `order by` (written with
+ * column positions, as a target may share the page's column names) needs no sort and the
+ * first row leaves as soon as it is read. A hash join would have to sort the whole page first.
  */
 export function joinRelated(
-  page: { sql: string; params: unknown[]; columns: PropertyModel[] },
+  page: { sql: string; params: unknown[]; columns: PropertyModel[]; ordering: Ordering[] },
   items: ExpandItem[],
   parentSet: EntitySetModel,
   ctx: ExpansionContext,
@@ -190,7 +190,7 @@ export function joinRelated(
   const selects = ['p.*'];
   const joins: string[] = [];
   const related: RelatedObject[] = [];
-  let next = page.columns.length + 1; // the page's columns, then PAGE_ORDER
+  let next = page.columns.length;
   items.forEach((item, n) => {
     const { navigation, target } = item;
     const alias = `x${n}`;
@@ -198,12 +198,14 @@ export function joinRelated(
     const remote = navigation.pairs.map((p) => property(target, p.remote));
     const selected = item.select ?? target.properties;
     const columns = unique([...remote, ...selected]);
+    // Unqualified names inside the subquery are the target's own (its row filter's too).
+    const conditions = remote.map((r, i) => `${ident(r.column)} = p.${ident(local[i]!.column)}`);
     const hidden = ctx.rowFilter(target, params);
-    const on = remote.map((r, i) => `${alias}.${ident(r.column)} = p.${ident(local[i]!.column)}`);
+    if (hidden) conditions.push(hidden);
     joins.push(
-      ` left join (select ${columns.map((c) => ident(c.column)).join(', ')}` +
-        ` from ${ctx.tableOf(target.name)}${hidden ? ` where ${hidden}` : ''}) as ${alias}` +
-        ` on ${on.join(' and ')}`,
+      ` left join lateral (select ${columns.map((c) => ident(c.column)).join(', ')}` +
+        ` from ${ctx.tableOf(target.name)} where ${conditions.join(' and ')} limit 1)` +
+        ` as ${alias} on true`,
     );
     selects.push(...columns.map((c) => `${alias}.${ident(c.column)}`));
     const positions = new Map(columns.map((c, i) => [c, next + i]));
@@ -217,11 +219,10 @@ export function joinRelated(
     });
     next += columns.length;
   });
-  const order = ident(PAGE_ORDER);
+  const position = (p: PropertyModel) => String(page.columns.indexOf(p) + 1);
   const sql =
-    `select ${selects.join(', ')}` +
-    ` from (select *, row_number() over () as ${order} from (${page.sql}) as page) as p` +
-    `${joins.join('')} order by p.${order}`;
+    `select ${selects.join(', ')} from (${page.sql}) as p${joins.join('')}` +
+    ` order by ${orderByClause(page.ordering, position)}`;
   return { sql, params, related };
 }
 

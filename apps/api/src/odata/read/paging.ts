@@ -45,12 +45,15 @@ export function keysetCondition(
 }
 
 /** `order by …`: OData sorts null before every value ascending, after them descending. */
-export function orderByClause(ordering: Ordering[]): string {
+export function orderByClause(
+  ordering: Ordering[],
+  column: (property: PropertyModel) => string = (p) => ident(p.column),
+): string {
   return ordering
     .map((o) => {
       const direction = o.descending ? 'desc' : 'asc';
       const nulls = o.property.nullable ? (o.descending ? ' nulls last' : ' nulls first') : '';
-      return `${ident(o.property.column)} ${direction}${nulls}`;
+      return `${column(o.property)} ${direction}${nulls}`;
     })
     .join(', ');
 }
