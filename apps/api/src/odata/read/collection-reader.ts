@@ -86,7 +86,7 @@ export async function readCollection(
   const expand = options.expand;
   if (!options.count && plan.take > 0) {
     if (!expand.length) return streamPage(plan, options, settings, source.stream, out);
-    if (plan.ordering.length && expand.every(isJoinable)) {
+    if (expand.every(isJoinable)) {
       const joined = joinRelated(plan, expand, options.model, settings);
       return streamPage({ ...plan, ...joined }, options, settings, source.stream, out);
     }
@@ -95,9 +95,9 @@ export async function readCollection(
 }
 
 /**
- * A page with `$count` or an expanded collection: its rows are held as PostgreSQL sent them (one buffer of
- * their bytes) until the count and the expansions are in — an expansion needs the page's
- * foreign keys before the first row is written — then written from those bytes as a
+ * A page with `$count` or an expanded collection: its rows are held as PostgreSQL sent them
+ * (one buffer of their bytes) until the count and the expansions are in — an expansion needs
+ * the page's keys before the first row is written — then written from those bytes as a
  * streamed page is, each row followed by its expanded properties.
  */
 async function heldPage(

@@ -220,9 +220,8 @@ export function joinRelated(
     next += columns.length;
   });
   const position = (p: PropertyModel) => String(page.columns.indexOf(p) + 1);
-  const sql =
-    `select ${selects.join(', ')} from (${page.sql}) as p${joins.join('')}` +
-    ` order by ${orderByClause(page.ordering, position)}`;
+  const order = page.ordering.length ? ` order by ${orderByClause(page.ordering, position)}` : '';
+  const sql = `select ${selects.join(', ')} from (${page.sql}) as p${joins.join('')}${order}`;
   return { sql, params, related };
 }
 
