@@ -1,6 +1,6 @@
 import type { DataSource, DataSourceList } from '@feedpass/contracts';
 import { type Browser, type Page } from 'playwright-core';
-import { assertPortalBuilt, launchChromium, PORTAL_DIR } from '../setup/chromium';
+import { assertPortalBuilt, launchChromium, openDialog, PORTAL_DIR } from '../setup/chromium';
 import { signIn } from '../setup/e2e-helpers';
 import { createDataSource, seedDemoSchema } from '../setup/odata-helpers';
 import { seedTenant, startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
@@ -42,15 +42,18 @@ describe('data source row filters in a real browser', () => {
     await page.getByLabel('Username').fill('bob');
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Data Sources' }).waitFor();
+    await page.getByRole('heading', { name: 'Data Sources', exact: true }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'Pipeline' });
     await row.getByText('Never').waitFor();
     expect(await row.getByRole('button', { name: 'Edit Pipeline' }).count()).toBe(1);
   });
 
   it('adds "Stage equals Closed Won" with the basic editor and saves it', async () => {
-    await page.getByRole('button', { name: 'Edit Pipeline' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Edit Pipeline' });
+    const dialog = await openDialog(
+      page,
+      page.getByRole('button', { name: 'Edit Pipeline' }),
+      'Edit Pipeline',
+    );
     await dialog.getByText('Editing keeps the OData URL').waitFor();
     await dialog.getByText('No filter: readers see every row.').waitFor();
     await dialog.getByRole('button', { name: 'Add a condition to Deals' }).click();
@@ -84,8 +87,11 @@ describe('data source row filters in a real browser', () => {
   });
 
   it('shows the API’s error for an unknown column under the advanced editor, and saves nothing', async () => {
-    await page.getByRole('button', { name: 'Edit Pipeline' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Edit Pipeline' });
+    const dialog = await openDialog(
+      page,
+      page.getByRole('button', { name: 'Edit Pipeline' }),
+      'Edit Pipeline',
+    );
     // The saved filter opens in the basic editor, as it was written.
     expect(await dialog.getByLabel('Value').inputValue()).toBe('Closed Won');
 

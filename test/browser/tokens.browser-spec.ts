@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { assertPortalBuilt, launchChromium, PORTAL_DIR } from '../setup/chromium';
+import { assertPortalBuilt, launchChromium, openDialog, PORTAL_DIR } from '../setup/chromium';
 import { signIn } from '../setup/e2e-helpers';
 import { createDataSource, seedDemoSchema } from '../setup/odata-helpers';
 import { seedTenant, startTestApp, TEST_PASSWORD, type TestApp } from '../setup/test-app';
@@ -36,15 +36,18 @@ describe('access tokens in a real browser', () => {
     await page.getByLabel('Username').fill('bob');
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Access Tokens' }).waitFor();
+    await page.getByRole('heading', { name: 'Access Tokens', exact: true }).waitFor();
     await page.getByRole('heading', { name: 'You have no access tokens yet' }).waitFor();
     await page.getByText('0 of 5 active').waitFor();
     expect(await page.getByRole('button', { name: 'Revoke all' }).isDisabled()).toBe(true);
   });
 
   it('creates "Laptop" and reveals its value once, masked until the eye is pressed', async () => {
-    await page.getByRole('button', { name: 'Create token' }).click();
-    const create = page.getByRole('dialog', { name: 'Create token' });
+    const create = await openDialog(
+      page,
+      page.getByRole('button', { name: 'Create token' }),
+      'Create token',
+    );
     await create.getByLabel('Label').fill('Laptop');
     await create.getByRole('button', { name: 'Create token' }).click();
 
@@ -105,7 +108,7 @@ describe('access tokens in a real browser', () => {
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'History' })
       .click();
-    await page.getByRole('heading', { name: 'History' }).waitFor();
+    await page.getByRole('heading', { name: 'History', exact: true }).waitFor();
     const table = page.getByRole('table');
     const created = table.getByRole('row').filter({ hasText: 'Token created' });
     const revoked = table.getByRole('row').filter({ hasText: 'Token revoked' });
@@ -121,8 +124,11 @@ describe('access tokens in a real browser', () => {
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Access Tokens' })
       .click();
-    await page.getByRole('button', { name: 'Create token' }).click();
-    const create = page.getByRole('dialog', { name: 'Create token' });
+    const create = await openDialog(
+      page,
+      page.getByRole('button', { name: 'Create token' }),
+      'Create token',
+    );
     await create.getByLabel('Label').fill('Desktop');
     await create.getByRole('button', { name: 'Create token' }).click();
     const first = page.getByRole('dialog', { name: 'Copy your new token' });
@@ -182,8 +188,11 @@ describe('access tokens in a real browser', () => {
       ['Tablet', null],
       ['Phone', day(7)],
     ] as const) {
-      await page.getByRole('button', { name: 'Create token' }).click();
-      const create = page.getByRole('dialog', { name: 'Create token' });
+      const create = await openDialog(
+        page,
+        page.getByRole('button', { name: 'Create token' }),
+        'Create token',
+      );
       await create.getByText('Tokens must expire within 30 days (tenant policy)').waitFor();
       await create.getByLabel('Label').fill(label);
       const expires = create.getByLabel('Expires on');
@@ -206,8 +215,11 @@ describe('access tokens in a real browser', () => {
     await createDataSource(api, 'Finance', ['accounts']);
 
     await page.reload();
-    await page.getByRole('button', { name: 'Create token' }).click();
-    const create = page.getByRole('dialog', { name: 'Create token' });
+    const create = await openDialog(
+      page,
+      page.getByRole('button', { name: 'Create token' }),
+      'Create token',
+    );
     await create.getByLabel('Label').fill('Sales only');
     await create.getByRole('radio', { name: 'Only these data sources' }).check();
     await create.getByRole('combobox', { name: 'Data sources this token may read' }).click();

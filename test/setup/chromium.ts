@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** The portal build the browser specs drive (`npm test` builds it first). */
 export const PORTAL_DIR = resolve(__dirname, '../../dist/portal/browser');
@@ -29,4 +29,21 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * Clicks `opener` and answers the dialog it opens once that dialog has taken focus. A Material
+ * dialog moves focus to its first field only when its open animation ends (after a timer, so
+ * later on a busy machine), and Playwright's `fill` focuses a field and then types into whatever
+ * has focus: a fill in that window types into the first field instead of its own.
+ */
+export async function openDialog(page: Page, opener: Locator, name: string): Promise<Locator> {
+  await opener.click();
+  const dialog = page.getByRole('dialog', { name });
+  const container = await dialog.elementHandle();
+  await page.waitForFunction(
+    (element) => element?.contains(element.ownerDocument.activeElement),
+    container,
+  );
+  return dialog;
 }
