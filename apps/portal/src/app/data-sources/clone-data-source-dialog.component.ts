@@ -1,11 +1,11 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { DATA_SOURCE_NAME_MAX, type DataSource } from '@feedpass/contracts';
-import { apiErrorMessage } from '../core/api-error';
+import { submission } from '../shared/submission';
 import { DataSourcesService } from './data-sources.service';
 
 /** Asks for the clone's name and clones; closes with the new {@link DataSource}. */
@@ -27,7 +27,7 @@ import { DataSourcesService } from './data-sources.service';
           nobody to share it with yet.
         </p>
         <div class="fp-error" role="alert">
-          @if (error(); as message) {
+          @if (save.error(); as message) {
             {{ message }}
           }
         </div>
@@ -43,7 +43,7 @@ import { DataSourcesService } from './data-sources.service';
       </mat-dialog-content>
       <mat-dialog-actions align="end">
         <button mat-button mat-dialog-close type="button">Cancel</button>
-        <button mat-flat-button type="submit" [disabled]="pending()">Clone</button>
+        <button mat-flat-button type="submit" [disabled]="save.pending()">Clone</button>
       </mat-dialog-actions>
     </form>
   `,
@@ -72,24 +72,17 @@ export class CloneDataSourceDialogComponent {
       [Validators.required, Validators.maxLength(DATA_SOURCE_NAME_MAX)],
     ],
   });
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
 
   protected submit(): void {
     const name = this.form.getRawValue().name.trim();
     if (!name) this.form.controls.name.setValue('');
-    if (this.form.invalid || this.pending()) {
+    if (this.form.invalid || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
-    this.pending.set(true);
-    this.error.set(null);
-    this.api.clone(this.source.id, name).subscribe({
-      next: (created) => this.dialogRef.close(created),
-      error: (err: unknown) => {
-        this.pending.set(false);
-        this.error.set(apiErrorMessage(err));
-      },
-    });
+    this.save.send(this.api.clone(this.source.id, name), (created) =>
+      this.dialogRef.close(created),
+    );
   }
 }

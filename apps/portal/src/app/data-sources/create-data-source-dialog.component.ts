@@ -6,6 +6,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { type CatalogTable, DATA_SOURCE_NAME_MAX, type DataSource } from '@feedpass/contracts';
 import { apiErrorMessage } from '../core/api-error';
+import { submission } from '../shared/submission';
 import { DataSourcesService } from './data-sources.service';
 import { TablePickerComponent } from './table-picker.component';
 
@@ -40,8 +41,7 @@ export class CreateDataSourceDialogComponent {
   protected readonly selected = signal<ReadonlySet<string>>(new Set());
   protected readonly submitted = signal(false);
   protected readonly noneSelected = computed(() => this.selected().size === 0);
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
 
   constructor() {
     this.api.catalog().subscribe({
@@ -59,27 +59,20 @@ export class CreateDataSourceDialogComponent {
 
   protected submit(): void {
     this.submitted.set(true);
-    if (this.form.invalid || this.noneSelected() || this.pending()) {
+    if (this.form.invalid || this.noneSelected() || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
     const selected = this.selected();
-    this.pending.set(true);
-    this.error.set(null);
-    this.api
-      .create({
+    this.save.send(
+      this.api.create({
         name: this.form.getRawValue().name.trim(),
         // In catalog order, whatever order they were ticked in.
         tables: this.tables()
           .map((t) => t.table)
           .filter((table) => selected.has(table)),
-      })
-      .subscribe({
-        next: (created) => this.dialogRef.close(created),
-        error: (err: unknown) => {
-          this.pending.set(false);
-          this.error.set(apiErrorMessage(err));
-        },
-      });
+      }),
+      (created) => this.dialogRef.close(created),
+    );
   }
 }

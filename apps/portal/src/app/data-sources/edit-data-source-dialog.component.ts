@@ -23,6 +23,7 @@ import {
   type UpdateDataSourceRequest,
 } from '@feedpass/contracts';
 import { apiErrorMessage } from '../core/api-error';
+import { submission } from '../shared/submission';
 import { DataSourcesService } from './data-sources.service';
 import { draftExpression, draftOf, draftProblem, type RowFilterDraft } from './row-filter';
 import { RowFilterEditorComponent } from './row-filter-editor.component';
@@ -72,8 +73,7 @@ export class EditDataSourceDialogComponent {
   protected readonly filterErrors = signal<Readonly<Record<string, string>>>({});
   protected readonly submitted = signal(false);
   protected readonly noneSelected = computed(() => this.selected().size === 0);
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
 
   /** The published tables' filter editors, in catalog order. */
   protected readonly editors = computed(() => {
@@ -119,7 +119,7 @@ export class EditDataSourceDialogComponent {
     this.submitted.set(true);
     const editors = this.editors();
     const incomplete = editors.some(({ table, draft }) => draftProblem(draft, table.columns));
-    if (this.form.invalid || this.noneSelected() || incomplete || this.pending()) {
+    if (this.form.invalid || this.noneSelected() || incomplete || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
@@ -146,29 +146,25 @@ export class EditDataSourceDialogComponent {
       ],
       rowFilters,
     };
-    this.pending.set(true);
-    this.error.set(null);
     this.filterErrors.set({});
-    this.api.update(this.source.id, request).subscribe({
-      next: (updated) => this.dialogRef.close(updated),
-      error: (err: unknown) => {
-        this.pending.set(false);
+    this.save.send(
+      this.api.update(this.source.id, request),
+      (updated) => this.dialogRef.close(updated),
+      (err) => {
         const inline = rowFilterError(err, new Set(editors.map((e) => e.table.table)));
-        if (inline) {
-          this.filterErrors.set({ [inline.table]: inline.message });
-          // The editor may be below the fold of a long dialog: bring its message into view.
-          afterNextRender(
-            () =>
-              this.host.nativeElement.ownerDocument
-                .getElementById(`fp-rf-error-${inline.table}`)
-                ?.scrollIntoView?.({ block: 'center' }),
-            { injector: this.injector },
-          );
-        } else {
-          this.error.set(apiErrorMessage(err));
-        }
+        if (!inline) return apiErrorMessage(err);
+        this.filterErrors.set({ [inline.table]: inline.message });
+        // The editor may be below the fold of a long dialog: bring its message into view.
+        afterNextRender(
+          () =>
+            this.host.nativeElement.ownerDocument
+              .getElementById(`fp-rf-error-${inline.table}`)
+              ?.scrollIntoView?.({ block: 'center' }),
+          { injector: this.injector },
+        );
+        return null;
       },
-    });
+    );
   }
 
   protected problem(editor: { table: CatalogTable; draft: RowFilterDraft }): string | null {

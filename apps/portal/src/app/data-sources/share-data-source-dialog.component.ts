@@ -5,7 +5,7 @@ import { MAT_DIALOG_DATA, MatDialogModule } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import type { DataSource, UserRef } from '@feedpass/contracts';
-import { apiErrorMessage } from '../core/api-error';
+import { submission } from '../shared/submission';
 import { DataSourcesService } from './data-sources.service';
 
 /** Shares an owned data source with users of the same organisation, and stops sharing it. */
@@ -32,47 +32,34 @@ export class ShareDataSourceDialogComponent {
   protected readonly form = inject(NonNullableFormBuilder).group({
     username: ['', Validators.required],
   });
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission({ repeat: true });
+  private readonly removal = submission({ repeat: true, error: this.save.error });
   /** What the last action did, announced politely. */
   protected readonly status = signal('');
 
   protected share(): void {
     const username = this.form.getRawValue().username.trim();
-    if (!username || this.pending()) {
+    if (!username || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
-    this.pending.set(true);
-    this.error.set(null);
     this.status.set('');
-    this.api.share(this.source().id, username).subscribe({
-      next: (updated) => {
-        this.pending.set(false);
-        this.update(updated);
-        this.form.reset();
-        const recipient = updated.sharedWith.find(
-          (u) => u.username.toLowerCase() === username.toLowerCase(),
-        );
-        this.status.set(`Shared with ${recipient?.displayName ?? username}.`);
-      },
-      error: (err: unknown) => {
-        this.pending.set(false);
-        this.error.set(apiErrorMessage(err));
-      },
+    this.save.send(this.api.share(this.source().id, username), (updated) => {
+      this.update(updated);
+      this.form.reset();
+      const recipient = updated.sharedWith.find(
+        (u) => u.username.toLowerCase() === username.toLowerCase(),
+      );
+      this.status.set(`Shared with ${recipient?.displayName ?? username}.`);
     });
   }
 
   protected unshare(user: UserRef): void {
-    this.error.set(null);
     this.status.set('');
-    this.api.unshare(this.source().id, user.id).subscribe({
-      next: () => {
-        const source = this.source();
-        this.update({ ...source, sharedWith: source.sharedWith.filter((u) => u.id !== user.id) });
-        this.status.set(`${user.displayName} no longer has access.`);
-      },
-      error: (err: unknown) => this.error.set(apiErrorMessage(err)),
+    this.removal.send(this.api.unshare(this.source().id, user.id), () => {
+      const source = this.source();
+      this.update({ ...source, sharedWith: source.sharedWith.filter((u) => u.id !== user.id) });
+      this.status.set(`${user.displayName} no longer has access.`);
     });
   }
 

@@ -1,5 +1,5 @@
 import { HttpErrorResponse } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { FormControl, NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import {
@@ -13,6 +13,7 @@ import { MatInputModule } from '@angular/material/input';
 import type { ApiError, DataSource, TransferDataSourceRequest, UserRef } from '@feedpass/contracts';
 import { filter, type Observable } from 'rxjs';
 import { apiErrorMessage } from '../core/api-error';
+import { submission } from '../shared/submission';
 import { UserSelectComponent } from '../shared/user-select.component';
 import { DataSourcesService } from './data-sources.service';
 
@@ -49,7 +50,7 @@ export interface TransferDialogData {
           }
         </p>
         <div class="fp-error" role="alert">
-          @if (error(); as message) {
+          @if (save.error(); as message) {
             {{ message }}
           }
         </div>
@@ -74,7 +75,7 @@ export interface TransferDialogData {
       </mat-dialog-content>
       <mat-dialog-actions align="end">
         <button mat-button mat-dialog-close type="button">Cancel</button>
-        <button mat-flat-button type="submit" [disabled]="pending()">Transfer</button>
+        <button mat-flat-button type="submit" [disabled]="save.pending()">Transfer</button>
       </mat-dialog-actions>
     </form>
   `,
@@ -105,11 +106,10 @@ export class TransferDataSourceDialogComponent {
   private readonly fb = inject(NonNullableFormBuilder);
   protected readonly username: FormControl<string> = this.fb.control('');
   protected readonly userId: FormControl<string> = this.fb.control('');
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
 
   protected submit(): void {
-    if (this.pending()) return;
+    if (this.save.pending()) return;
     const username = this.username.value.trim();
     const to: TransferDataSourceRequest | null = this.data.pickFromList
       ? this.userId.value
@@ -119,18 +119,14 @@ export class TransferDataSourceDialogComponent {
         ? { username }
         : null;
     if (!to) {
-      this.error.set(this.data.pickFromList ? 'Choose the new owner.' : 'Enter a username.');
+      this.save.error.set(this.data.pickFromList ? 'Choose the new owner.' : 'Enter a username.');
       return;
     }
-    this.pending.set(true);
-    this.error.set(null);
-    this.api.transfer(this.data.source.id, to).subscribe({
-      next: (updated) => this.dialogRef.close(updated),
-      error: (err: unknown) => {
-        this.pending.set(false);
-        this.error.set(transferErrorMessage(err, username));
-      },
-    });
+    this.save.send(
+      this.api.transfer(this.data.source.id, to),
+      (updated) => this.dialogRef.close(updated),
+      (err) => transferErrorMessage(err, username),
+    );
   }
 }
 

@@ -9,6 +9,7 @@ import { PASSWORD_RESET_VALID_MINUTES } from '@feedpass/contracts';
 import { AccountService } from '../core/account.service';
 import { apiErrorMessage } from '../core/api-error';
 import { AuthCardComponent } from '../shared/auth-card.component';
+import { submission } from '../shared/submission';
 
 /** "Please wait …" for a `429`, from its `Retry-After` seconds where the API sent them. */
 function waitMessage(err: HttpErrorResponse): string {
@@ -43,31 +44,22 @@ export class ForgotPasswordPage {
   protected readonly form = inject(NonNullableFormBuilder).group({
     username: ['', Validators.required],
   });
-  protected readonly pending = signal(false);
+  protected readonly save = submission({ repeat: true });
   protected readonly sent = signal(false);
-  protected readonly error = signal<string | null>(null);
 
   protected submit(): void {
-    if (this.form.invalid || this.pending()) {
+    if (this.form.invalid || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
-    this.pending.set(true);
-    this.error.set(null);
     const username = this.form.controls.username.value.trim();
-    this.account.requestPasswordReset({ username }).subscribe({
-      next: () => {
-        this.pending.set(false);
-        this.sent.set(true);
-      },
-      error: (err: unknown) => {
-        this.pending.set(false);
-        this.error.set(
-          err instanceof HttpErrorResponse && err.status === 429
-            ? waitMessage(err)
-            : apiErrorMessage(err),
-        );
-      },
-    });
+    this.save.send(
+      this.account.requestPasswordReset({ username }),
+      () => this.sent.set(true),
+      (err) =>
+        err instanceof HttpErrorResponse && err.status === 429
+          ? waitMessage(err)
+          : apiErrorMessage(err),
+    );
   }
 }

@@ -31,6 +31,7 @@ import { apiErrorCode, apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
 import { SignInOptionsService } from '../core/sign-in-options.service';
 import { SsoButtonComponent } from '../shared/sso-button.component';
+import { submission } from '../shared/submission';
 import { SSO_REQUIRED_MESSAGE, ssoErrorMessage } from '../shared/sso-sign-in';
 
 /** How long typing may pause before the page asks how that username signs in. */
@@ -88,8 +89,7 @@ export class LoginPage {
     return answer && answer.username === this.username() ? answer.options : null;
   });
   protected readonly looking = signal(false);
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
   protected readonly ssoErrorText = computed(() => ssoErrorMessage(this.ssoError()));
 
   /** Usernames to look up at once (Continue, Enter), besides the ones typed and paused on. */
@@ -130,25 +130,20 @@ export class LoginPage {
       this.lookUpNow.next(username.value);
       return;
     }
-    if (!options.password || this.pending()) return;
+    if (!options.password || this.save.pending()) return;
     if (password.invalid) {
       password.markAsTouched();
       return;
     }
-    this.pending.set(true);
-    this.error.set(null);
-    this.auth.login(this.form.getRawValue()).subscribe({
-      next: () => void this.router.navigateByUrl(this.destination()),
-      error: (err: unknown) => {
-        this.pending.set(false);
-        if (apiErrorCode(err) === 'sso_required') {
-          this.error.set(SSO_REQUIRED_MESSAGE);
-          this.refreshOptions(this.form.controls.username.value.trim());
-        } else {
-          this.error.set(apiErrorMessage(err));
-        }
+    this.save.send(
+      this.auth.login(this.form.getRawValue()),
+      () => void this.router.navigateByUrl(this.destination()),
+      (err) => {
+        if (apiErrorCode(err) !== 'sso_required') return apiErrorMessage(err);
+        this.refreshOptions(this.form.controls.username.value.trim());
+        return SSO_REQUIRED_MESSAGE;
       },
-    });
+    );
   }
 
   /** The tenant turned passwords off since the page asked: ask again to show its SSO button. */

@@ -3,6 +3,7 @@ import type { Observable } from 'rxjs';
 import { apiErrorCode, apiErrorMessage } from '../core/api-error';
 import { takeLinkSecret } from '../core/link-secret';
 import { newPasswordGroup } from './new-password-fields.component';
+import { submission } from './submission';
 
 /**
  * The state of a page that sets a password from an emailed one-time link (accepting an
@@ -14,8 +15,7 @@ import { newPasswordGroup } from './new-password-fields.component';
 export function passwordLinkForm() {
   const secret = takeLinkSecret();
   const form = newPasswordGroup();
-  const pending = signal(false);
-  const error = signal<string | null>(null);
+  const save = submission();
   const invalidLink = signal(secret === null);
 
   /** Sends the secret and the new password; `done` runs on success. */
@@ -23,24 +23,19 @@ export function passwordLinkForm() {
     send: (token: string, password: string) => Observable<unknown>,
     done: () => void,
   ): void {
-    if (form.invalid || pending() || !secret) {
+    if (form.invalid || save.pending() || !secret) {
       form.markAllAsTouched();
       return;
     }
-    pending.set(true);
-    error.set(null);
-    send(secret, form.controls.password.value).subscribe({
-      next: done,
-      error: (err: unknown) => {
-        pending.set(false);
-        const code = apiErrorCode(err);
-        if (code === 'invalid_link') invalidLink.set(true);
-        else if (code === 'weak_password')
-          form.controls.password.setErrors({ server: apiErrorMessage(err) });
-        else error.set(apiErrorMessage(err));
-      },
+    save.send(send(secret, form.controls.password.value), done, (err) => {
+      const code = apiErrorCode(err);
+      if (code === 'invalid_link') invalidLink.set(true);
+      else if (code === 'weak_password')
+        form.controls.password.setErrors({ server: apiErrorMessage(err) });
+      else return apiErrorMessage(err);
+      return null;
     });
   }
 
-  return { form, pending, error, invalidLink, submit };
+  return { form, pending: save.pending, error: save.error, invalidLink, submit };
 }

@@ -1,5 +1,5 @@
 import { HttpErrorResponse, httpResource } from '@angular/common/http';
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MatFormFieldModule } from '@angular/material/form-field';
@@ -12,6 +12,7 @@ import { AuthService } from '../core/auth.service';
 import { SignInOptionsService } from '../core/sign-in-options.service';
 import { AuthCardComponent } from '../shared/auth-card.component';
 import { SsoButtonComponent } from '../shared/sso-button.component';
+import { submission } from '../shared/submission';
 import { SSO_REQUIRED_MESSAGE } from '../shared/sso-sign-in';
 
 /** `/t/{slug}`: a tenant's own sign-in page, with its SSO button and, if allowed, passwords. */
@@ -58,27 +59,21 @@ export class TenantSignInPage {
     username: ['', Validators.required],
     password: ['', Validators.required],
   });
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
 
   protected submit(): void {
-    if (this.form.invalid || this.pending()) {
+    if (this.form.invalid || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
-    this.pending.set(true);
-    this.error.set(null);
-    this.auth.login(this.form.getRawValue()).subscribe({
-      next: () => void this.router.navigateByUrl('/tokens'),
-      error: (err: unknown) => {
-        this.pending.set(false);
-        if (apiErrorCode(err) === 'sso_required') {
-          this.error.set(SSO_REQUIRED_MESSAGE);
-          this.loaded.reload();
-        } else {
-          this.error.set(apiErrorMessage(err));
-        }
+    this.save.send(
+      this.auth.login(this.form.getRawValue()),
+      () => void this.router.navigateByUrl('/tokens'),
+      (err) => {
+        if (apiErrorCode(err) !== 'sso_required') return apiErrorMessage(err);
+        this.loaded.reload();
+        return SSO_REQUIRED_MESSAGE;
       },
-    });
+    );
   }
 }

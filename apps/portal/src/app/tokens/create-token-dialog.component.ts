@@ -27,6 +27,7 @@ import { apiErrorMessage } from '../core/api-error';
 import { AuthService } from '../core/auth.service';
 import { PolicyService } from '../core/policy.service';
 import { DataSourcesService } from '../data-sources/data-sources.service';
+import { submission } from '../shared/submission';
 import { TOKEN_LABEL_RULE, tokenLabelValidator } from '../shared/token-label';
 import {
   addDays,
@@ -82,8 +83,7 @@ export class CreateTokenDialogComponent {
   protected readonly labelRule = TOKEN_LABEL_RULE;
   protected readonly timeZone = inject(AuthService).user()?.timeZone || 'UTC';
   protected readonly policy = signal<Policy | null>(null);
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
 
   private readonly fb = inject(NonNullableFormBuilder);
   protected readonly form = this.fb.group({
@@ -130,7 +130,7 @@ export class CreateTokenDialogComponent {
           }
         },
         error: (err: unknown) =>
-          this.error.set(`The expiry policy could not be loaded. ${apiErrorMessage(err)}`),
+          this.save.error.set(`The expiry policy could not be loaded. ${apiErrorMessage(err)}`),
       });
     this.form.controls.scopeKind.valueChanges.subscribe((kind) => this.chooseScope(kind));
   }
@@ -150,19 +150,13 @@ export class CreateTokenDialogComponent {
 
   protected submit(): void {
     const policy = this.policy();
-    if (!policy || this.form.invalid || this.pending()) {
+    if (!policy || this.form.invalid || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
-    this.pending.set(true);
-    this.error.set(null);
-    this.api.create(this.request(policy)).subscribe({
-      next: (created) => this.dialogRef.close(created),
-      error: (err: unknown) => {
-        this.pending.set(false);
-        this.error.set(apiErrorMessage(err));
-      },
-    });
+    this.save.send(this.api.create(this.request(policy)), (created) =>
+      this.dialogRef.close(created),
+    );
   }
 
   /** The label and expiry, and the scope only when limited (omitted: all data sources). */

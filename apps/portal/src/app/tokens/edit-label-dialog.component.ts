@@ -1,11 +1,11 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
 import { MAT_DIALOG_DATA, MatDialogModule, MatDialogRef } from '@angular/material/dialog';
 import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import type { Token } from '@feedpass/contracts';
-import { apiErrorMessage } from '../core/api-error';
+import { submission } from '../shared/submission';
 import { TOKEN_LABEL_RULE, tokenLabelValidator } from '../shared/token-label';
 import { TokensService } from './tokens.service';
 
@@ -24,7 +24,7 @@ import { TokensService } from './tokens.service';
     <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
       <mat-dialog-content>
         <div class="fp-error" role="alert">
-          @if (error(); as message) {
+          @if (save.error(); as message) {
             {{ message }}
           }
         </div>
@@ -41,7 +41,7 @@ import { TokensService } from './tokens.service';
       </mat-dialog-content>
       <mat-dialog-actions align="end">
         <button mat-button mat-dialog-close type="button">Cancel</button>
-        <button mat-flat-button type="submit" [disabled]="pending()">Save</button>
+        <button mat-flat-button type="submit" [disabled]="save.pending()">Save</button>
       </mat-dialog-actions>
     </form>
   `,
@@ -57,11 +57,10 @@ export class EditLabelDialogComponent {
   protected readonly form = inject(NonNullableFormBuilder).group({
     label: [this.token.label, tokenLabelValidator],
   });
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
 
   protected submit(): void {
-    if (this.form.invalid || this.pending()) {
+    if (this.form.invalid || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
@@ -70,14 +69,8 @@ export class EditLabelDialogComponent {
       this.dialogRef.close();
       return;
     }
-    this.pending.set(true);
-    this.error.set(null);
-    this.api.updateLabel(this.token.id, label).subscribe({
-      next: (updated) => this.dialogRef.close(updated),
-      error: (err: unknown) => {
-        this.pending.set(false);
-        this.error.set(apiErrorMessage(err));
-      },
-    });
+    this.save.send(this.api.updateLabel(this.token.id, label), (updated) =>
+      this.dialogRef.close(updated),
+    );
   }
 }

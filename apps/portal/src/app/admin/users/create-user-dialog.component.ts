@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { MatButtonModule } from '@angular/material/button';
@@ -16,7 +16,7 @@ import {
   USERNAME_RULE,
   UserSummary,
 } from '@feedpass/contracts';
-import { apiErrorMessage } from '../../core/api-error';
+import { submission } from '../../shared/submission';
 import { timeZones } from '../../shared/time-zone-field.component';
 import { AdminUsersService } from './admin-users.service';
 
@@ -70,7 +70,6 @@ export class CreateUserDialogComponent {
   protected readonly inviting = toSignal(this.form.controls.invite.valueChanges, {
     initialValue: false,
   });
-  protected readonly pending = signal(false);
 
   constructor() {
     // An invitee sets their own password: the field goes (and so do its checks).
@@ -81,29 +80,22 @@ export class CreateUserDialogComponent {
     });
   }
 
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
 
   protected submit(): void {
-    if (this.form.invalid || this.pending()) {
+    if (this.form.invalid || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
     const { invite, password, ...value } = this.form.getRawValue();
-    this.pending.set(true);
-    this.error.set(null);
-    this.api
-      .create({
+    this.save.send(
+      this.api.create({
         ...value,
         ...(invite ? { invite: true } : { password }),
         username: value.username.trim(),
         displayName: value.displayName.trim(),
-      })
-      .subscribe({
-        next: (created) => this.dialogRef.close(created),
-        error: (err: unknown) => {
-          this.pending.set(false);
-          this.error.set(apiErrorMessage(err));
-        },
-      });
+      }),
+      (created) => this.dialogRef.close(created),
+    );
   }
 }

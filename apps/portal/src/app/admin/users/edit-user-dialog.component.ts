@@ -12,6 +12,7 @@ import {
   type UserSummary,
 } from '@feedpass/contracts';
 import { apiErrorCode, apiErrorMessage } from '../../core/api-error';
+import { submission } from '../../shared/submission';
 import { knownTimeZone, TimeZoneFieldComponent } from '../../shared/time-zone-field.component';
 import { AdminUsersService } from './admin-users.service';
 
@@ -47,16 +48,15 @@ export class EditUserDialogComponent {
     role: [this.user.role, Validators.required],
     timeZone: [this.user.timeZone, [Validators.required, knownTimeZone]],
   });
-  protected readonly pending = signal(false);
-  protected readonly error = signal<string | null>(null);
+  protected readonly save = submission();
 
   /** A reset link for an active user who has a password (an invitee gets the invitation resent). */
   protected readonly canReset = this.user.status === 'active' && !this.user.invitation;
-  protected readonly resetPending = signal(false);
+  protected readonly reset = submission({ repeat: true, error: this.save.error });
   protected readonly resetSent = signal<string | null>(null);
 
   protected submit(): void {
-    if (this.form.invalid || this.pending()) {
+    if (this.form.invalid || this.save.pending()) {
       this.form.markAllAsTouched();
       return;
     }
@@ -71,39 +71,26 @@ export class EditUserDialogComponent {
       this.dialogRef.close();
       return;
     }
-    this.pending.set(true);
-    this.error.set(null);
-    this.api.update(this.user.id, change).subscribe({
-      next: (updated) => this.dialogRef.close(updated),
-      error: (err: unknown) => {
-        this.pending.set(false);
-        if (apiErrorCode(err) === 'last_admin') {
-          const role = this.form.controls.role;
-          role.setErrors({ server: apiErrorMessage(err) });
-          role.markAsTouched();
-        } else {
-          this.error.set(apiErrorMessage(err));
-        }
+    this.save.send(
+      this.api.update(this.user.id, change),
+      (updated) => this.dialogRef.close(updated),
+      (err) => {
+        if (apiErrorCode(err) !== 'last_admin') return apiErrorMessage(err);
+        const role = this.form.controls.role;
+        role.setErrors({ server: apiErrorMessage(err) });
+        role.markAsTouched();
+        return null;
       },
-    });
+    );
   }
 
   protected sendReset(): void {
-    if (this.resetPending()) return;
-    this.resetPending.set(true);
+    if (this.reset.pending()) return;
     this.resetSent.set(null);
-    this.error.set(null);
-    this.api.sendPasswordReset(this.user.id).subscribe({
-      next: () => {
-        this.resetPending.set(false);
-        this.resetSent.set(
-          `Sent a password reset link to ${this.user.email}. It works for ${PASSWORD_RESET_VALID_MINUTES} minutes.`,
-        );
-      },
-      error: (err: unknown) => {
-        this.resetPending.set(false);
-        this.error.set(apiErrorMessage(err));
-      },
-    });
+    this.reset.send(this.api.sendPasswordReset(this.user.id), () =>
+      this.resetSent.set(
+        `Sent a password reset link to ${this.user.email}. It works for ${PASSWORD_RESET_VALID_MINUTES} minutes.`,
+      ),
+    );
   }
 }
