@@ -66,13 +66,59 @@ describe('submission', () => {
   it('lets two requests of one form share its error line, each with its own pending', () => {
     const save = submission();
     const resend = submission({ repeat: true, error: save.error });
+    const saving = new Subject<void>();
+    // This one shows its refusals under a field.
+    save.send(
+      saving,
+      () => undefined,
+      () => null,
+    );
     const link = new Subject<void>();
     resend.send(link, () => undefined);
-    expect([save.pending(), resend.pending()]).toEqual([false, true]);
+    expect([save.pending(), resend.pending()]).toEqual([true, true]);
     link.error(refusal('rate_limited', 'Wait a minute.'));
+    expect([save.pending(), resend.pending()]).toEqual([true, false]);
     expect(save.error()).toBe('Wait a minute.');
 
-    save.send(new Subject<void>(), () => undefined);
+    // Its refusal leaves the other request's words on the line.
+    saving.error(refusal('last_admin', 'The last admin stays an admin.'));
+    expect(save.error()).toBe('Wait a minute.');
+
+    save.send(
+      new Subject<void>(),
+      () => undefined,
+      () => null,
+    );
     expect(resend.error()).toBeNull();
+  });
+
+  it('hands over an answer or a refusal, never both', () => {
+    const save = submission();
+    const answers: string[] = [];
+    const refusals: unknown[] = [];
+    const answered = new Subject<string>();
+    save.send(
+      answered,
+      (value) => answers.push(value),
+      (err) => (refusals.push(err), 'refused'),
+    );
+    answered.next('created');
+    const refused = new Subject<string>();
+    save.send(
+      refused,
+      (value) => answers.push(value),
+      (err) => (refusals.push(err), 'refused'),
+    );
+    refused.error(new Error('offline'));
+    expect(answers).toEqual(['created']);
+    expect(refusals).toHaveLength(1);
+  });
+
+  it('says something plain when the server sent no words', () => {
+    const save = submission();
+    const unreachable = new Subject<void>();
+    save.send(unreachable, () => undefined);
+    unreachable.error(new HttpErrorResponse({ status: 0 }));
+    expect(save.error()).toBe('The server cannot be reached. Check your connection and try again.');
   });
 });

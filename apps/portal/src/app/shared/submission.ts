@@ -13,7 +13,8 @@ export interface Submission {
   /**
    * Sends `request` and hands its answer to `done`; the error line is cleared first. A refusal
    * goes to `refused`, which returns the message to show, or `null` when it showed the refusal
-   * elsewhere (under a field, say); without it the API's own message is shown.
+   * elsewhere (under a field, say) and the error line stays as it is; without it the API's own
+   * message is shown.
    */
   send<T>(
     request: Observable<T>,
@@ -51,7 +52,8 @@ export function submission({
         },
         error: (err: unknown) => {
           pending.set(false);
-          error.set(refused(err));
+          const message = refused(err);
+          if (message !== null) error.set(message);
         },
       });
     },
