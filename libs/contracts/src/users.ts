@@ -59,6 +59,8 @@ export const PASSWORD_RESET_VALID_MINUTES = 60;
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/;
 export const USERNAME_RULE =
   '2–64 characters: letters, digits, ".", "_", "-", "@"; starting with a letter or digit';
+/** The most characters a display name may have (the database column holds as many). */
+export const DISPLAY_NAME_MAX = 100;
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 

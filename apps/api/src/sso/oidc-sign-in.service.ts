@@ -3,6 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import {
+  DISPLAY_NAME_MAX,
   USERNAME_PATTERN,
   type SignInOptions,
   type SsoButton,
@@ -347,7 +348,7 @@ export class OidcSignInService {
 
 function displayNameOf(profile: Profile, email: string): string {
   const name = typeof profile.name === 'string' ? profile.name.trim() : '';
-  return (name || email).slice(0, 100);
+  return (name || email).slice(0, DISPLAY_NAME_MAX);
 }
 
 /** Which check of the provider's answer an openid-client error is about (its cause chain). */

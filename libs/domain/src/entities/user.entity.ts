@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { ROLES, USER_STATUSES } from '@feedpass/contracts';
+import { DISPLAY_NAME_MAX, ROLES, USER_STATUSES } from '@feedpass/contracts';
 import { baseProperties } from './base.js';
 import { Tenant } from './tenant.entity.js';
 
@@ -12,7 +12,7 @@ export const User = defineEntity({
     /** Unique across the deployment, compared case-insensitively (index on lower(username)). */
     username: p.string().length(64),
     email: p.string().length(254),
-    displayName: p.string().length(100),
+    displayName: p.string().length(DISPLAY_NAME_MAX),
     role: p.enum(ROLES).default('user'),
     status: p.enum(USER_STATUSES).default('active'),
     timeZone: p.string().length(64).default('UTC'),

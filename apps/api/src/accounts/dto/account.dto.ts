@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Validate } from 'class-validator';
-import type {
-  AcceptInvitationRequest,
-  ChangePasswordRequest,
-  CompletePasswordResetRequest,
-  PasswordResetRequest,
-  UpdateProfileRequest,
+import {
+  DISPLAY_NAME_MAX,
+  type AcceptInvitationRequest,
+  type ChangePasswordRequest,
+  type CompletePasswordResetRequest,
+  type PasswordResetRequest,
+  type UpdateProfileRequest,
 } from '@feedpass/contracts';
 import { IsTimeZone } from '../../users/dto/is-time-zone.validator.js';
 import { IsLinkSecret, IsNewPassword } from './password-rules.js';
@@ -14,7 +15,7 @@ export class UpdateProfileDto implements UpdateProfileRequest {
   @ApiPropertyOptional({ example: 'Jane Doe' })
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, DISPLAY_NAME_MAX)
   displayName?: string;
 
   @ApiPropertyOptional({ example: 'Europe/Berlin' })

@@ -11,6 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import {
+  DISPLAY_NAME_MAX,
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   ROLES,
@@ -36,7 +37,7 @@ export class CreateUserDto implements CreateUserRequest {
 
   @ApiProperty({ example: 'Jane Doe' })
   @IsString()
-  @Length(1, 100)
+  @Length(1, DISPLAY_NAME_MAX)
   displayName: string;
 
   @ApiProperty({ enum: ROLES })

@@ -1,13 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsIn, IsOptional, IsString, Length, Validate } from 'class-validator';
-import { ROLES, type Role, type UpdateUserRequest } from '@feedpass/contracts';
+import { DISPLAY_NAME_MAX, ROLES, type Role, type UpdateUserRequest } from '@feedpass/contracts';
 import { IsTimeZone } from './is-time-zone.validator.js';
 
 export class UpdateUserDto implements UpdateUserRequest {
   @ApiPropertyOptional({ example: 'Jane Doe' })
   @IsOptional()
   @IsString()
-  @Length(1, 100)
+  @Length(1, DISPLAY_NAME_MAX)
   displayName?: string;
 
   @ApiPropertyOptional({ example: 'jane@example.com' })

@@ -13,7 +13,12 @@ import {
   NewPasswordFieldsComponent,
   newPasswordGroup,
 } from '../shared/new-password-fields.component';
+import {
+  DisplayNameFieldComponent,
+  displayNameValidators,
+} from '../shared/display-name-field.component';
 import { errorLine, lastValue } from '../shared/resource-state';
+import { submission } from '../shared/submission';
 import { knownTimeZone, TimeZoneFieldComponent } from '../shared/time-zone-field.component';
 import { TzDatePipe } from '../shared/tz-date.pipe';
 import { describeUserAgent } from './user-agent';
@@ -29,6 +34,7 @@ import { describeUserAgent } from './user-agent';
     MatProgressBarModule,
     MatTableModule,
     NewPasswordFieldsComponent,
+    DisplayNameFieldComponent,
     TimeZoneFieldComponent,
     TzDatePipe,
   ],
@@ -45,15 +51,14 @@ export class ProfilePage {
 
   // --- Name and time zone
   protected readonly profile = this.fb.group({
-    displayName: [this.me()?.displayName ?? '', [Validators.required, Validators.maxLength(100)]],
+    displayName: [this.me()?.displayName ?? '', displayNameValidators],
     timeZone: [this.me()?.timeZone ?? 'UTC', [Validators.required, knownTimeZone]],
   });
-  protected readonly profilePending = signal(false);
-  protected readonly profileError = signal<string | null>(null);
+  protected readonly profileSave = submission({ repeat: true });
   protected readonly profileSaved = signal(false);
 
   protected saveProfile(): void {
-    if (this.profile.invalid || this.profilePending()) {
+    if (this.profile.invalid || this.profileSave.pending()) {
       this.profile.markAllAsTouched();
       return;
     }
@@ -63,22 +68,14 @@ export class ProfilePage {
     if (displayName.trim() !== me?.displayName) change.displayName = displayName.trim();
     if (timeZone !== me?.timeZone) change.timeZone = timeZone;
     this.profileSaved.set(false);
-    this.profileError.set(null);
     if (Object.keys(change).length === 0) {
+      this.profileSave.error.set(null);
       this.profileSaved.set(true);
       return;
     }
-    this.profilePending.set(true);
-    this.auth.updateProfile(change).subscribe({
-      next: (user) => {
-        this.profilePending.set(false);
-        this.profileSaved.set(true);
-        this.profile.reset({ displayName: user.displayName, timeZone: user.timeZone });
-      },
-      error: (err: unknown) => {
-        this.profilePending.set(false);
-        this.profileError.set(apiErrorMessage(err));
-      },
+    this.profileSave.send(this.auth.updateProfile(change), (user) => {
+      this.profileSaved.set(true);
+      this.profile.reset({ displayName: user.displayName, timeZone: user.timeZone });
     });
   }
 
@@ -87,29 +84,25 @@ export class ProfilePage {
     currentPassword: ['', Validators.required],
     next: newPasswordGroup(),
   });
-  protected readonly passwordPending = signal(false);
-  protected readonly passwordError = signal<string | null>(null);
+  protected readonly passwordSave = submission({ repeat: true });
   protected readonly passwordChanged = signal(false);
 
   protected changePassword(): void {
-    if (this.password.invalid || this.passwordPending()) {
+    if (this.password.invalid || this.passwordSave.pending()) {
       this.password.markAllAsTouched();
       return;
     }
     const { currentPassword, next } = this.password.getRawValue();
-    this.passwordPending.set(true);
-    this.passwordError.set(null);
     this.passwordChanged.set(false);
-    this.account.changePassword({ currentPassword, newPassword: next.password }).subscribe({
-      next: () => {
-        this.passwordPending.set(false);
+    this.passwordSave.send(
+      this.account.changePassword({ currentPassword, newPassword: next.password }),
+      () => {
         this.passwordChanged.set(true);
         this.password.reset();
         // The other sessions have ended: show what is left.
         this.sessionList.reload();
       },
-      error: (err: unknown) => {
-        this.passwordPending.set(false);
+      (err) => {
         const message = apiErrorMessage(err);
         const code = apiErrorCode(err);
         if (code === 'wrong_password') {
@@ -117,10 +110,11 @@ export class ProfilePage {
         } else if (code === 'weak_password') {
           this.password.controls.next.controls.password.setErrors({ server: message });
         } else {
-          this.passwordError.set(message);
+          return message;
         }
+        return null;
       },
-    });
+    );
   }
 
   // --- Sessions

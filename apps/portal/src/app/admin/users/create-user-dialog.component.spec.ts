@@ -51,11 +51,19 @@ describe('CreateUserDialogComponent', () => {
 
   it('defaults to the user role and UTC', async () => {
     const role = (await (await field('Role')).getControl(MatSelectHarness)) as MatSelectHarness;
-    const zone = (await (
-      await field('Time zone')
-    ).getControl(MatSelectHarness)) as MatSelectHarness;
+    const zone = (await (await field('Time zone')).getControl(MatInputHarness)) as MatInputHarness;
     expect(await role.getValueText()).toBe('User');
-    expect(await zone.getValueText()).toBe('UTC');
+    expect(await zone.getValue()).toBe('UTC');
+  });
+
+  it('refuses a time zone that is not in the list without calling the API', async () => {
+    await fill();
+    await type('Time zone', 'Mars/Olympus');
+    await submit();
+    http.expectNone('/api/admin/users');
+    expect(await (await field('Time zone')).getTextErrors()).toEqual([
+      'Choose a time zone from the list.',
+    ]);
   });
 
   it('posts the new user and closes with what the API created', async () => {

@@ -17,8 +17,13 @@ import {
   UserSummary,
 } from '@feedpass/contracts';
 import { submission } from '../../shared/submission';
-import { timeZones } from '../../shared/time-zone-field.component';
+import {
+  DisplayNameFieldComponent,
+  displayNameValidators,
+} from '../../shared/display-name-field.component';
+import { knownTimeZone, TimeZoneFieldComponent } from '../../shared/time-zone-field.component';
 import { AdminUsersService } from './admin-users.service';
+import { ROLE_OPTIONS } from './role-options';
 
 /** Creates a user, with a password or by invitation; closes with the created {@link UserSummary}. */
 @Component({
@@ -31,6 +36,8 @@ import { AdminUsersService } from './admin-users.service';
     MatFormFieldModule,
     MatInputModule,
     MatSelectModule,
+    DisplayNameFieldComponent,
+    TimeZoneFieldComponent,
   ],
   templateUrl: './create-user-dialog.component.html',
   styleUrl: './create-user-dialog.component.scss',
@@ -43,15 +50,11 @@ export class CreateUserDialogComponent {
 
   protected readonly usernameRule = USERNAME_RULE;
   protected readonly passwordMin = PASSWORD_MIN_LENGTH;
-  protected readonly timeZones = timeZones();
-  protected readonly roles: { value: Role; label: string }[] = [
-    { value: 'user', label: 'User' },
-    { value: 'admin', label: 'Admin' },
-  ];
+  protected readonly roles = ROLE_OPTIONS;
 
   protected readonly form = inject(NonNullableFormBuilder).group({
     username: ['', [Validators.required, Validators.pattern(USERNAME_PATTERN)]],
-    displayName: ['', [Validators.required, Validators.maxLength(100)]],
+    displayName: ['', displayNameValidators],
     email: ['', [Validators.required, Validators.email]],
     role: ['user' as Role, Validators.required],
     /** Email a link to set a password instead of setting one here. */
@@ -64,7 +67,7 @@ export class CreateUserDialogComponent {
         Validators.maxLength(PASSWORD_MAX_LENGTH),
       ],
     ],
-    timeZone: ['UTC', Validators.required],
+    timeZone: ['UTC', [Validators.required, knownTimeZone]],
   });
   protected readonly inviteDays = INVITATION_VALID_DAYS;
   protected readonly inviting = toSignal(this.form.controls.invite.valueChanges, {

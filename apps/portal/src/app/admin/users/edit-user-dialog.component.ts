@@ -7,14 +7,18 @@ import { MatInputModule } from '@angular/material/input';
 import { MatSelectModule } from '@angular/material/select';
 import {
   PASSWORD_RESET_VALID_MINUTES,
-  type Role,
   type UpdateUserRequest,
   type UserSummary,
 } from '@feedpass/contracts';
 import { apiErrorCode, apiErrorMessage } from '../../core/api-error';
 import { submission } from '../../shared/submission';
+import {
+  DisplayNameFieldComponent,
+  displayNameValidators,
+} from '../../shared/display-name-field.component';
 import { knownTimeZone, TimeZoneFieldComponent } from '../../shared/time-zone-field.component';
 import { AdminUsersService } from './admin-users.service';
+import { ROLE_OPTIONS } from './role-options';
 
 /** Edits a user's name, email, role and time zone; closes with the updated {@link UserSummary}. */
 @Component({
@@ -26,6 +30,7 @@ import { AdminUsersService } from './admin-users.service';
     MatFormFieldModule,
     MatInputModule,
     MatSelectModule,
+    DisplayNameFieldComponent,
     TimeZoneFieldComponent,
   ],
   templateUrl: './edit-user-dialog.component.html',
@@ -38,12 +43,9 @@ export class EditUserDialogComponent {
     inject<MatDialogRef<EditUserDialogComponent, UserSummary>>(MatDialogRef);
   protected readonly user = inject<UserSummary>(MAT_DIALOG_DATA);
 
-  protected readonly roles: { value: Role; label: string }[] = [
-    { value: 'user', label: 'User' },
-    { value: 'admin', label: 'Admin' },
-  ];
+  protected readonly roles = ROLE_OPTIONS;
   protected readonly form = inject(NonNullableFormBuilder).group({
-    displayName: [this.user.displayName, [Validators.required, Validators.maxLength(100)]],
+    displayName: [this.user.displayName, displayNameValidators],
     email: [this.user.email, [Validators.required, Validators.email]],
     role: [this.user.role, Validators.required],
     timeZone: [this.user.timeZone, [Validators.required, knownTimeZone]],
