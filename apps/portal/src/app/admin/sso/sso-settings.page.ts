@@ -19,7 +19,6 @@ import { MatProgressBarModule } from '@angular/material/progress-bar';
 import { MatSelectModule } from '@angular/material/select';
 import { MatSnackBar } from '@angular/material/snack-bar';
 import {
-  ROLES,
   type Role,
   type SsoSettings,
   type SsoTestResult,
@@ -28,6 +27,7 @@ import {
 import { apiErrorMessage } from '../../core/api-error';
 import { AuthService } from '../../core/auth.service';
 import { errorLine } from '../../shared/resource-state';
+import { ROLE_OPTIONS } from '../../shared/roles';
 import { TzDatePipe } from '../../shared/tz-date.pipe';
 import { SsoSettingsService } from './sso-settings.service';
 
@@ -58,7 +58,7 @@ export class SsoSettingsPage {
   private readonly clipboard = inject(Clipboard);
 
   protected readonly me = inject(AuthService).user;
-  protected readonly roles = ROLES;
+  protected readonly roles = ROLE_OPTIONS;
   protected readonly separators = [ENTER, COMMA, SPACE] as const;
 
   protected readonly form = inject(NonNullableFormBuilder).group({

@@ -23,7 +23,7 @@ import {
 } from '../../shared/display-name-field.component';
 import { knownTimeZone, TimeZoneFieldComponent } from '../../shared/time-zone-field.component';
 import { AdminUsersService } from './admin-users.service';
-import { ROLE_OPTIONS } from './role-options';
+import { ROLE_OPTIONS } from '../../shared/roles';
 
 /** Creates a user, with a password or by invitation; closes with the created {@link UserSummary}. */
 @Component({

@@ -18,7 +18,7 @@ import {
 } from '../../shared/display-name-field.component';
 import { knownTimeZone, TimeZoneFieldComponent } from '../../shared/time-zone-field.component';
 import { AdminUsersService } from './admin-users.service';
-import { ROLE_OPTIONS } from './role-options';
+import { ROLE_OPTIONS } from '../../shared/roles';
 
 /** Edits a user's name, email, role and time zone; closes with the updated {@link UserSummary}. */
 @Component({

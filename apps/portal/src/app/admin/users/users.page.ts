@@ -9,6 +9,7 @@ import { filter, switchMap } from 'rxjs';
 import { AuthService } from '../../core/auth.service';
 import type { ConfirmDialogData } from '../../shared/confirm-dialog.component';
 import { ConfirmService } from '../../shared/confirm.service';
+import { roleLabel } from '../../shared/roles';
 import { errorLine, lastValue } from '../../shared/resource-state';
 import { TzDatePipe } from '../../shared/tz-date.pipe';
 import { AdminUsersService } from './admin-users.service';
@@ -29,6 +30,7 @@ export class UsersPage {
   private readonly confirm = inject(ConfirmService);
 
   protected readonly me = inject(AuthService).user;
+  protected readonly roleLabel = roleLabel;
   protected readonly columns = [
     'username',
     'displayName',
